@@ -1,0 +1,81 @@
+"""Secure Coding with Python: the marketplace app whose lessons switch between stages."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, url_for
+from flask_wtf.csrf import generate_csrf
+
+from . import config, errors, security
+from .extensions import db, limiter, migrate
+
+__all__ = ["create_app"]
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app; ``test_config`` overrides what the environment says."""
+    app = Flask(__name__, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    settings = config.from_environment(app.instance_path)
+    if test_config:
+        settings.update(test_config)
+    app.config.update(settings)
+    _refuse_unsafe_production(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    limiter.init_app(app)
+
+    from .auth import load_logged_in_user
+    from .sessions import LessonSessionInterface
+
+    app.session_interface = LessonSessionInterface()
+    app.before_request(security.check_origin)
+    app.before_request(load_logged_in_user)
+    app.after_request(security.add_headers)
+    app.jinja_env.globals["csp_nonce"] = security.csp_nonce
+    # Flask-WTF checks tokens per form (some lesson stages turn it off for one form),
+    # so there is no global CSRFProtect; templates still need its token helper.
+    app.jinja_env.globals["csrf_token"] = generate_csrf
+    errors.register(app)
+
+    from . import api, listings, user
+
+    app.register_blueprint(user.bp)
+    app.register_blueprint(listings.bp)
+    app.register_blueprint(api.bp)
+    if app.config["LAB_ENABLED"]:
+        from .lab import views as lab
+
+        app.register_blueprint(lab.bp)
+
+    @app.route("/")
+    def home():
+        """The marketplace starts at the listings."""
+        return redirect(url_for("listings.index"))
+
+    @app.context_processor
+    def lab_context():
+        return {"lab_enabled": app.config["LAB_ENABLED"]}
+
+    return app
+
+
+def _refuse_unsafe_production(app: Flask) -> None:
+    """Production refuses vulnerable stages at start-up, with a message saying why."""
+    from .lessons.state import StageError, parse_stages, vulnerable_choices
+
+    try:
+        chosen = parse_stages(app.config["STAGES"])
+    except StageError as exc:
+        raise config.ConfigError(str(exc)) from None
+    if app.config["MARKETPLACE_ENV"] == "production":
+        unsafe = vulnerable_choices(chosen)
+        if unsafe:
+            raise config.ConfigError(
+                "MARKETPLACE_ENV=production refuses vulnerable stages "
+                f"({', '.join(unsafe)}); unset MARKETPLACE_STAGES or use lab mode "
+                "(MARKETPLACE_ENV=development) on your own machine."
+            )
+    app.config["STAGES_CHOSEN"] = chosen

@@ -1,0 +1,160 @@
+"""The ``marketplace`` command: run the lab, switch stages, seed demo data."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from flask_migrate.cli import db as db_commands
+
+from . import create_app
+from .config import ConfigError
+
+
+def app_factory():
+    try:
+        return create_app()
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+class MarketplaceGroup(FlaskGroup):
+    """Flask's group, plus the commands each lesson contributes (``Lesson.commands``)."""
+
+    def _lesson_commands(self) -> None:
+        from .lessons import all_lessons
+
+        for lesson in all_lessons():
+            for command in lesson.commands:
+                self.commands.setdefault(command.name, command)
+
+    def get_command(self, ctx, name):
+        self._lesson_commands()
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx):
+        self._lesson_commands()
+        return super().list_commands(ctx)
+
+
+main = MarketplaceGroup(
+    create_app=app_factory,
+    add_default_commands=False,
+    add_version_option=False,
+    load_dotenv=False,
+    help="Secure Coding with Python: the marketplace and its lessons.",
+)
+main.add_command(db_commands)
+
+
+def prepare_database() -> tuple[dict[str, str], int]:
+    """Migrate, put every lesson at its start stage, seed demo users."""
+    from .demo import seed_demo
+    from .lessons.state import StageError, apply_start_stages
+
+    upgrade()
+    try:
+        chosen = apply_start_stages(current_app.config["STAGES"])
+    except StageError as exc:
+        raise click.ClickException(str(exc)) from None
+    return chosen, seed_demo()
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@with_appcontext
+def run_command(host: str, port: int) -> None:
+    """Migrate, seed demo data and serve the marketplace (lab mode unless production)."""
+    from .demo import demo_credentials
+    from .lab.guard import is_loopback
+
+    app = current_app._get_current_object()
+    if app.config["LAB_ENABLED"] and not is_loopback(host) and not app.config["LAB_ALLOW_REMOTE"]:
+        raise click.ClickException(
+            f"Lab mode serves deliberately vulnerable code, so it binds to loopback only; "
+            f"{host} is not a loopback address. Use --host 127.0.0.1, or set "
+            "MARKETPLACE_LAB_ALLOW_REMOTE=1 on an isolated training network."
+        )
+    click.echo("Preparing the database (migrations, lesson stages, demo data)…")
+    chosen, created = prepare_database()
+    url = f"http://{host}:{port}"
+    click.echo(f"Marketplace on {url}/listings/  ({app.config['MARKETPLACE_ENV']})")
+    if app.config["LAB_ENABLED"]:
+        click.echo(f"Lab on {url}/lab/")
+        click.echo(
+            "Stages: "
+            + (
+                ", ".join(f"{k}={v}" for k, v in chosen.items())
+                or "every lesson at its fixed stage"
+            )
+        )
+        click.echo(f"Demo accounts ({created} created now):")
+        for name, email, password in demo_credentials():
+            click.echo(f"  {email:<20} {password:<22} {name}")
+    else:
+        click.echo("Production mode: for real traffic run gunicorn marketplace.wsgi:app")
+    app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+
+
+@main.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo users and their listings (skips those that exist)."""
+    from .demo import seed_demo
+
+    click.echo(f"{seed_demo()} demo users created.")
+
+
+@main.group("lab")
+def lab_group() -> None:
+    """List, set and reset the active stage of each lesson."""
+
+
+@lab_group.command("list")
+@with_appcontext
+def lab_list() -> None:
+    """Print every lesson, its stages, and which one is active."""
+    from .lessons import all_lessons, state
+
+    for lesson in all_lessons():
+        active = state.active_stage(lesson.slug)
+        click.echo(f"{lesson.chapter:>2}. {lesson.slug}  ({lesson.title})")
+        for stage in lesson.stages:
+            mark = "*" if stage.slug == active else " "
+            fixed = "  [fixed, default]" if stage == lesson.default_stage else ""
+            click.echo(f"     {mark} {stage.slug:<28} {stage.step}{fixed}")
+
+
+@lab_group.command("set")
+@click.argument("lesson")
+@click.argument("stage")
+@with_appcontext
+def lab_set(lesson: str, stage: str) -> None:
+    """Make STAGE the active stage of LESSON."""
+    from .lessons import state
+
+    try:
+        state.set_stage(lesson, stage)
+    except state.StageError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{lesson}: {stage} is active.")
+
+
+@lab_group.command("reset")
+@click.argument("lesson", required=False)
+@with_appcontext
+def lab_reset(lesson: str | None) -> None:
+    """Return LESSON (or every lesson) to its fixed stage."""
+    from .lessons import state
+    from .lessons.registry import UnknownLesson
+
+    try:
+        state.reset(lesson)
+    except UnknownLesson as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{lesson or 'every lesson'}: back at the fixed stage.")
+
+
+from . import cli_attack  # noqa: E402, F401 - registers attack and audit on ``main``

@@ -1,0 +1,78 @@
+"""Configuration read from the environment (``MARKETPLACE_*``), overridable by tests."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message says what to do next."""
+
+
+ENVIRONMENTS = ("development", "production")
+
+
+def database_url(raw: str | None, instance_path: str) -> str:
+    """Normalise a database URL; default to SQLite in the instance folder."""
+    if not raw:
+        return "sqlite:///" + os.path.join(instance_path, "marketplace.sqlite")
+    # psycopg 3 is the driver we ship; accept the URLs people usually paste.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """Return the secret key kept in the instance folder, creating it once."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        key = path.read_text().strip()
+        if key:
+            return key
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Created 0600 so other local users cannot forge sessions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
+    """Build the Flask config mapping from ``MARKETPLACE_*`` variables."""
+    env = os.environ if environ is None else environ
+    mode = env.get("MARKETPLACE_ENV", "development").strip() or "development"
+    if mode not in ENVIRONMENTS:
+        raise ConfigError(
+            f"MARKETPLACE_ENV={mode!r} is not known; use one of {', '.join(ENVIRONMENTS)}."
+        )
+    production = mode == "production"
+    secret = env.get("MARKETPLACE_SECRET_KEY")
+    if production and not secret:
+        raise ConfigError(
+            "MARKETPLACE_ENV=production needs MARKETPLACE_SECRET_KEY: set it to a long random "
+            "value, e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+    return {
+        "MARKETPLACE_ENV": mode,
+        "LAB_ENABLED": not production,
+        "LAB_ALLOW_REMOTE": env.get("MARKETPLACE_LAB_ALLOW_REMOTE") == "1",
+        "SECRET_KEY": secret or instance_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("MARKETPLACE_DATABASE_URL"), instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "STAGES": env.get("MARKETPLACE_STAGES", ""),
+        "RATELIMIT_STORAGE_URI": env.get("MARKETPLACE_RATELIMIT_URL", "memory://"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
+        "SESSION_ABSOLUTE_TIMEOUT": timedelta(hours=12),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires
+        "LISTINGS_PER_PAGE": 20,
+    }

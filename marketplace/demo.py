@@ -1,0 +1,61 @@
+"""Demo data: a few users with listings, so every exploit has a victim. Idempotent."""
+
+from __future__ import annotations
+
+from .extensions import db
+from .models import Listing, User
+from .passwords import hash_password
+
+# Some demo users have common passwords on purpose: they are the accounts the password
+# cracking and online brute-force lessons find. Seeding bypasses the signup policy, as a
+# legacy account from before the policy would.
+DEMO_USERS = (
+    (
+        "Alice Adams",
+        "alice@example.com",
+        "wonderland-Quartz-42",
+        [
+            ("Road bike, 56 cm", "Steel frame, new tyres, serviced in spring."),
+            ("Bookshelf", "Oak, five shelves, you collect."),
+        ],
+    ),
+    (
+        "Bob Brown",
+        "bob@example.com",
+        "sunshine",
+        [
+            ("Espresso machine", "Works well, descaled monthly."),
+            ("Guitar amp", "15 W practice amp with headphone out."),
+        ],
+    ),
+    (
+        "Carol Clark",
+        "carol@example.com",
+        "iloveyou",
+        [("Winter jacket", "Size M, worn one season.")],
+    ),
+    (
+        "Dave Dunn",
+        "dave@example.com",
+        "football",
+        [("Camping stove", "Two burners, gas canister not included.")],
+    ),
+)
+
+
+def demo_credentials() -> list[tuple[str, str, str]]:
+    return [(name, email, password) for name, email, password, _ in DEMO_USERS]
+
+
+def seed_demo() -> int:
+    """Create the demo users that are missing; returns how many were created."""
+    created = 0
+    for name, email, password, listings in DEMO_USERS:
+        if User.by_email(email) is not None:
+            continue
+        user = User(full_name=name, email=email, password_hash=hash_password(password))
+        user.listings = [Listing(title=t, description=d) for t, d in listings]
+        db.session.add(user)
+        created += 1
+    db.session.commit()
+    return created

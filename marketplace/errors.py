@@ -1,0 +1,63 @@
+"""Friendly error pages: HTML, or JSON under /api/; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import jsonify, render_template, request
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+ADVICE = {
+    400: "Check the form or the address and try again.",
+    401: "Log in and try again.",
+    403: "You are not allowed to do this. If you came from another site, start again here.",
+    404: "Check the address, or go back to the listings.",
+    405: "This address does not accept that kind of request.",
+    413: "What you sent is too large; send something smaller.",
+    429: "Too many attempts: wait a minute, then try again.",
+    500: "Something went wrong on our side; it has been logged. Try again in a moment.",
+    503: "The database is not answering; try again in a few seconds.",
+}
+
+
+def error_response(error: HTTPException):
+    code = error.code or 500
+    description = error.description if code < 500 else ADVICE[code]
+    advice = ADVICE.get(code, "")
+    if request.path.startswith("/api/"):
+        response = jsonify(error=error.name, message=description, status=code)
+    else:
+        response = render_template(
+            "errors/error.html",
+            code=code,
+            name=error.name,
+            description=description,
+            advice=advice,
+        )
+    return response, code, {"Retry-After": "5"} if code == 503 else {}
+
+
+def register(app) -> None:
+    app.register_error_handler(HTTPException, error_response)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(exc):
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        db.session.rollback()
+        return error_response(ServiceUnavailable())
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        try:
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the page must render even if the DB is gone
+            log.warning("rollback failed after an unhandled error")
+        return error_response(InternalServerError())

@@ -1,0 +1,39 @@
+"""2.3/fix: SQLAlchemy expressions build the SQL; values never become SQL text.
+
+Safe: the ORM sends the search term and the new listing's fields as bound parameters,
+and the ``LIKE`` pattern's own wildcards are escaped so a search for ``%`` means ``%``.
+"""
+
+from sqlalchemy import or_, select
+
+from marketplace.extensions import db
+from marketplace.models import Listing, User
+
+
+def create_listing(title: str, description: str, user_id: int) -> None:
+    db.session.add(Listing(title=title, description=description, user_id=user_id))
+    db.session.commit()
+
+
+def search_listings(q: str, limit: int, offset: int) -> list[dict]:
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    query = (
+        select(
+            Listing.id,
+            Listing.title,
+            Listing.description,
+            Listing.created_at,
+            User.full_name.label("author_name"),
+        )
+        .join(User, Listing.user_id == User.id)
+        .where(
+            or_(
+                Listing.title.ilike(pattern, escape="\\"),  # FIX: bound parameters
+                Listing.description.ilike(pattern, escape="\\"),
+            )
+        )
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return [dict(row._mapping) for row in db.session.execute(query)]

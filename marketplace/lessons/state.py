@@ -1,0 +1,130 @@
+"""Which stage of each lesson is active: stored in the database, fail closed."""
+
+from __future__ import annotations
+
+import logging
+from types import ModuleType
+
+from flask import current_app, g
+from sqlalchemy import delete, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from marketplace.extensions import db
+from marketplace.models import LessonStage
+
+from .registry import all_lessons, get_lesson
+
+log = logging.getLogger(__name__)
+
+
+class StageError(ValueError):
+    """An unknown lesson or stage, or a vulnerable stage where none is allowed."""
+
+
+def parse_stages(spec: str) -> dict[str, str]:
+    """Parse ``MARKETPLACE_STAGES`` ("lesson=stage,..." or "all=vulnerable")."""
+    chosen: dict[str, str] = {}
+    for item in filter(None, (part.strip() for part in spec.split(","))):
+        lesson_slug, sep, stage_slug = (x.strip() for x in item.partition("="))
+        if not sep or not stage_slug:
+            raise StageError(f"MARKETPLACE_STAGES: {item!r} is not LESSON=STAGE")
+        if lesson_slug == "all":
+            if stage_slug not in ("vulnerable", "fixed"):
+                raise StageError("MARKETPLACE_STAGES: use all=vulnerable or all=fixed")
+            pick = 0 if stage_slug == "vulnerable" else -1
+            for lesson in all_lessons():
+                chosen[lesson.slug] = lesson.stages[pick].slug
+            continue
+        try:
+            lesson = get_lesson(lesson_slug)
+            chosen[lesson.slug] = lesson.stage(stage_slug).slug
+        except KeyError as exc:
+            raise StageError(f"MARKETPLACE_STAGES: {exc.args[0]}") from None
+    return chosen
+
+
+def vulnerable_choices(chosen: dict[str, str]) -> list[str]:
+    return [
+        f"{slug}={stage}"
+        for slug, stage in chosen.items()
+        if get_lesson(slug).default_stage.slug != stage
+    ]
+
+
+def lab_enabled() -> bool:
+    return bool(current_app.config.get("LAB_ENABLED"))
+
+
+def _stored() -> dict[str, str]:
+    if "lesson_stages" not in g:
+        try:
+            rows = db.session.execute(select(LessonStage.lesson, LessonStage.stage)).all()
+        except SQLAlchemyError:
+            # No table yet, or the database is away: every lesson at its fixed stage.
+            db.session.rollback()
+            log.warning("lesson stages unreadable; using every lesson's fixed stage")
+            rows = []
+        g.lesson_stages = dict(rows)
+    return g.lesson_stages
+
+
+def active_stage(slug: str) -> str:
+    """The active stage slug; the fixed stage unless lab mode chose another valid one."""
+    lesson = get_lesson(slug)
+    if not lab_enabled():
+        return lesson.default_stage.slug
+    stored = _stored().get(slug)
+    try:
+        return lesson.stage(stored).slug if stored else lesson.default_stage.slug
+    except KeyError:
+        log.warning("lesson %s: stored stage %r unknown; using the fixed stage", slug, stored)
+        return lesson.default_stage.slug
+
+
+def active(slug: str) -> ModuleType:
+    """The seam implementation of the lesson's active stage."""
+    return get_lesson(slug).module(active_stage(slug))
+
+
+def active_stages() -> dict[str, str]:
+    return {lesson.slug: active_stage(lesson.slug) for lesson in all_lessons()}
+
+
+def set_stage(lesson_slug: str, stage_slug: str) -> None:
+    """Make a stage active for every worker; vulnerable stages need lab mode."""
+    try:
+        lesson = get_lesson(lesson_slug)
+        stage = lesson.stage(stage_slug)
+    except KeyError as exc:
+        raise StageError(exc.args[0]) from None
+    if stage != lesson.default_stage and not lab_enabled():
+        raise StageError(
+            f"{lesson.slug}={stage.slug} is a vulnerable stage; it can only be chosen in lab mode "
+            "(MARKETPLACE_ENV=development)"
+        )
+    row = db.session.get(LessonStage, lesson.slug)
+    if row is None:
+        db.session.add(LessonStage(lesson=lesson.slug, stage=stage.slug))
+    else:
+        row.stage = stage.slug
+    db.session.commit()
+    g.pop("lesson_stages", None)
+
+
+def reset(lesson_slug: str | None = None) -> None:
+    """Return one lesson, or all, to the fixed stage."""
+    query = delete(LessonStage)
+    if lesson_slug is not None:
+        query = query.where(LessonStage.lesson == get_lesson(lesson_slug).slug)
+    db.session.execute(query)
+    db.session.commit()
+    g.pop("lesson_stages", None)
+
+
+def apply_start_stages(spec: str) -> dict[str, str]:
+    """At start-up: every lesson back to its fixed stage, then the chosen ones."""
+    chosen = parse_stages(spec)
+    reset()
+    for slug, stage in chosen.items():
+        set_stage(slug, stage)
+    return chosen

@@ -1,0 +1,164 @@
+"""The listings blueprint: public index and search, create, edit, delete, XML upload."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from . import auth
+from .extensions import db
+from .forms import ConfirmForm, ListingForm, UploadForm
+from .lessons import active
+from .models import DESCRIPTION_MAX, TITLE_MAX, Listing
+from .uploads import MAX_LISTINGS, UploadError
+
+bp = Blueprint("listings", __name__, url_prefix="/listings")
+
+
+def page_number(name: str = "page", default: int = 1, maximum: int = 10**6) -> int:
+    """A positive page number from the query string, or a 400 that says what is wrong."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        abort(400, description=f"{name} must be a whole number from 1 to {maximum}.")
+    return int(raw)
+
+
+def _listing_form(**kwargs) -> ListingForm:
+    # Whether listing forms carry a CSRF token is the csrf lesson's decision.
+    return ListingForm(meta=active("csrf").listing_form_meta(), **kwargs)
+
+
+@bp.route("/")
+def index():
+    """Newest listings first, 20 a page; ``?q=`` searches title and description."""
+    per_page = 20
+    page = page_number()
+    q = request.args.get("q", "").strip()
+    offset = (page - 1) * per_page
+    if q:
+        if len(q) > 200:
+            abort(400, description="The search is too long: use at most 200 characters.")
+        rows = active("sql-injection").search_listings(q, per_page + 1, offset)
+    else:
+        rows = db.session.scalars(
+            select(Listing)
+            .options(joinedload(Listing.author))
+            .order_by(Listing.created_at.desc(), Listing.id.desc())
+            .limit(per_page + 1)
+            .offset(offset)
+        ).all()
+        rows = [
+            {
+                "id": r.id,
+                "title": r.title,
+                "description": r.description,
+                "created_at": r.created_at,
+                "author_name": r.author.full_name,
+            }
+            for r in rows
+        ]
+    return render_template(
+        "listings/index.html",
+        listings=rows[:per_page],
+        page=page,
+        has_next=len(rows) > per_page,
+        q=q,
+    )
+
+
+@bp.route("/create", methods=("GET", "POST"))
+@auth.user_required
+def create():
+    """Post a new listing; the insert is the sql-injection lesson's seam."""
+    form = _listing_form()
+    if form.validate_on_submit():
+        active("sql-injection").create_listing(
+            form.title.data.strip(), form.description.data.strip(), g.user.id
+        )
+        flash("Your listing is posted.")
+        return redirect(url_for("user.welcome"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("listings/create.html", form=form), status
+
+
+def _own_listing(listing_id: int) -> Listing:
+    # Whose listing may be changed is the broken-access-control lesson's seam.
+    return active("broken-access-control").load_listing_for_change(listing_id, g.user)
+
+
+@bp.route("/<int:listing_id>", methods=("GET", "POST"))
+@auth.user_required
+def edit(listing_id: int):
+    """Edit one's own listing."""
+    listing = _own_listing(listing_id)
+    form = _listing_form(obj=listing)
+    if form.validate_on_submit():
+        listing.title = form.title.data.strip()
+        listing.description = form.description.data.strip()
+        db.session.commit()
+        flash("Your listing is updated.")
+        return redirect(url_for("user.welcome"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("listings/edit.html", form=form, listing=listing), status
+
+
+@bp.route("/<int:listing_id>/delete", methods=("POST",))
+@auth.user_required
+def delete(listing_id: int):
+    """Delete one's own listing."""
+    listing = _own_listing(listing_id)
+    form = ConfirmForm(meta=active("csrf").listing_form_meta())
+    if not form.validate_on_submit():
+        abort(400, description="The form expired; reload the page and try again.")
+    db.session.delete(listing)
+    db.session.commit()
+    flash("Your listing is deleted.")
+    return redirect(url_for("user.welcome"))
+
+
+@bp.route("/upload", methods=("GET", "POST"))
+@auth.user_required
+def upload():
+    """Create many listings from one XML document, all or nothing."""
+    form = UploadForm(meta=active("csrf").listing_form_meta())
+    error = None
+    if form.validate_on_submit():
+        try:
+            items = active("xxe").parse_listings(form.file.data.read())
+            listings = validate_items(items)
+        except UploadError as exc:
+            error = str(exc)
+        else:
+            db.session.add_all(
+                Listing(title=t, description=d, user_id=g.user.id) for t, d in listings
+            )
+            db.session.commit()
+            flash(f"{len(listings)} listings created.")
+            return redirect(url_for("user.welcome"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("listings/upload.html", form=form, error=error), status
+
+
+def validate_items(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Every listing valid, or none is created: the message names the first problem."""
+    if not items:
+        raise UploadError("The document has no <listing> elements.")
+    if len(items) > MAX_LISTINGS:
+        raise UploadError(f"Too many listings: at most {MAX_LISTINGS} per upload.")
+    clean = []
+    for number, (title, description) in enumerate(items, start=1):
+        title, description = (title or "").strip(), (description or "").strip()
+        if not title:
+            raise UploadError(f"Listing {number} has no <title>.")
+        if not description:
+            raise UploadError(f"Listing {number} has no <description>.")
+        if len(title) > TITLE_MAX or len(description) > DESCRIPTION_MAX:
+            raise UploadError(
+                f"Listing {number} is too long: titles up to {TITLE_MAX} characters, "
+                f"descriptions up to {DESCRIPTION_MAX}."
+            )
+        clean.append((title, description))
+    return clean

@@ -1,0 +1,84 @@
+"""Database models: users, their listings, server-side sessions and lesson stages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, func, select
+from sqlalchemy.orm import Mapped, foreign, mapped_column, relationship
+
+from .clock import utcnow
+from .extensions import db
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 5000
+NAME_MAX = 100
+EMAIL_MAX = 254
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(NAME_MAX))
+    # Stored lower-cased, so the unique index is case-insensitive on every database.
+    email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    listings: Mapped[list[Listing]] = relationship(
+        back_populates="author", cascade="all, delete-orphan", passive_deletes=True
+    )
+    # No foreign key on purpose: whether a deleted user's sessions die with it is
+    # a decision of the broken-deauthentication lesson, not of the schema.
+    sessions: Mapped[list[UserSession]] = relationship(
+        primaryjoin=lambda: User.id == foreign(UserSession.user_id),
+        viewonly=True,
+    )
+
+    @staticmethod
+    def normalise_email(email: str) -> str:
+        return email.strip().lower()
+
+    @classmethod
+    def by_email(cls, email: str) -> User | None:
+        return db.session.scalar(select(cls).where(cls.email == cls.normalise_email(email)))
+
+
+class Listing(db.Model):
+    __tablename__ = "listings"
+    __table_args__ = (Index("ix_listings_created_at_id", "created_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+    author: Mapped[User] = relationship(back_populates="listings")
+
+
+class UserSession(db.Model):
+    """A server-side session; the cookie carries only ``key``."""
+
+    __tablename__ = "sessions"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LessonStage(db.Model):
+    """The active stage of a lesson, shared by every worker and instance."""
+
+    __tablename__ = "lesson_stages"
+
+    lesson: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stage: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model)) or 0

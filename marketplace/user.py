@@ -1,0 +1,163 @@
+"""The user blueprint: sign up, log in and out, welcome, password, profile, deletion."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from . import auth
+from .extensions import db
+from .forms import (
+    ChangePasswordForm,
+    ConfirmForm,
+    DeleteAccountForm,
+    EditProfileForm,
+    LoginForm,
+    SignupForm,
+)
+from .lessons import active
+from .models import Listing, User
+from .passwords import check_password, hash_password
+
+bp = Blueprint("user", __name__, url_prefix="/user")
+
+
+def _form_page(template: str, form, status: int | None = None, **context):
+    """Render a form; a submitted form that failed validation answers 400."""
+    if status is None:
+        status = 400 if form.is_submitted() else 200
+    return render_template(template, form=form, **context), status
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect after login is a phishing tool."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("user.welcome")
+
+
+@bp.route("/signup", methods=("GET", "POST"))
+def signup():
+    """Create an account, then ask the user to log in."""
+    form = SignupForm()
+    if form.validate_on_submit():
+        email = User.normalise_email(form.email.data)
+        if User.by_email(email) is None:
+            db.session.add(
+                User(
+                    full_name=form.full_name.data.strip(),
+                    email=email,
+                    password_hash=hash_password(form.password.data),
+                )
+            )
+            db.session.commit()
+        else:
+            message = active("broken-authentication").signup_taken(email)
+            if message:
+                form.email.errors.append(message)
+                return _form_page("user/signup.html", form)
+        flash("Account created: you can log in now.")
+        return redirect(url_for("user.login"))
+    return _form_page("user/signup.html", form)
+
+
+@bp.route("/login", methods=("GET", "POST"))
+def login():
+    """Check the credentials; the failure path belongs to the broken-authentication lesson."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        seam = active("broken-authentication")
+        email, password = User.normalise_email(form.email.data), form.password.data
+        client = request.remote_addr or "unknown"
+        refusal = seam.throttled(email, client)
+        if refusal:
+            return _form_page("user/login.html", form, 429, error=refusal)
+        user = User.by_email(email)
+        if user is not None and check_password(user, password):
+            seam.record_attempt(email, client, succeeded=True)
+            auth.log_in(user)
+            return redirect(_safe_next(request.args.get("next")))
+        seam.record_attempt(email, client, succeeded=False)
+        error = seam.login_failed(email, user, password)
+        return _form_page("user/login.html", form, 400, error=error)
+    return _form_page("user/login.html", form)
+
+
+@bp.route("/logout", methods=("GET", "POST"))
+def logout():
+    """GET shows a button; only a POST with a valid CSRF token logs out."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        auth.log_out()
+        flash("You are logged out.")
+        return redirect(url_for("user.login"))
+    return _form_page("user/logout.html", form)
+
+
+@bp.route("/welcome")
+@auth.login_required
+def welcome():
+    """The logged-in user's page: their name and their own listings."""
+    listings = db.session.scalars(
+        select(Listing)
+        .where(Listing.user_id == g.login.user_id)
+        .order_by(Listing.created_at.desc(), Listing.id.desc())
+    ).all()
+    return render_template("user/welcome.html", listings=listings, delete_form=ConfirmForm())
+
+
+@bp.route("/change_password", methods=("GET", "POST"))
+@auth.user_required
+def change_password():
+    """Replace the password after checking the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not check_password(g.user, form.current_password.data):
+            form.current_password.errors.append("This is not your current password.")
+            return _form_page("user/change_password.html", form)
+        g.user.password_hash = hash_password(form.new_password.data)
+        db.session.commit()
+        auth.password_changed(g.user)
+        flash("Your password has been changed.")
+        return redirect(url_for("user.welcome"))
+    return _form_page("user/change_password.html", form)
+
+
+@bp.route("/edit", methods=("GET", "POST"))
+@auth.user_required
+def edit():
+    """Edit the profile; the full-name input is rendered by the xss lesson's active stage."""
+    form = EditProfileForm(obj=g.user)
+    if form.validate_on_submit():
+        email = User.normalise_email(form.email.data)
+        other = User.by_email(email)
+        if other is not None and other.id != g.user.id:
+            form.email.errors.append("This e-mail cannot be used; choose another.")
+        else:
+            g.user.full_name = form.full_name.data.strip()
+            g.user.email = email
+            db.session.commit()
+            auth.log_in(g.user)  # the greeting in the session follows the new name
+            flash("Your profile has been updated.")
+            return redirect(url_for("user.edit"))
+    # The stage renders an escaped template and returns Markup.
+    name_input = active("xss").full_name_input(form.full_name.data or "")
+    return _form_page("user/edit.html", form, name_input=name_input)
+
+
+@bp.route("/delete", methods=("GET", "POST"))
+@auth.user_required
+def delete():
+    """Delete the account and its listings, after checking the password."""
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not check_password(g.user, form.password.data):
+            form.password.errors.append("This is not your password.")
+            return _form_page("user/delete.html", form)
+        user = g.user
+        db.session.delete(user)
+        db.session.commit()
+        auth.account_deleted(user)
+        flash("Your account and its listings have been deleted.")
+        return redirect(url_for("listings.index"))
+    return _form_page("user/delete.html", form)

@@ -1,0 +1,134 @@
+"""Fixtures: an app per test on SQLite (and on PostgreSQL when configured), clients, users."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from marketplace import create_app
+from marketplace.demo import seed_demo
+from marketplace.exploits import FlaskTarget
+from marketplace.extensions import db
+from marketplace.lessons import state
+
+POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
+REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
+BACKENDS = ["sqlite", "postgres"]
+
+
+def _postgres_database():
+    """A fresh database on the test server; dropped afterwards."""
+    if not POSTGRES_URL:
+        message = (
+            "PostgreSQL tests need MARKETPLACE_TEST_POSTGRES_URL, e.g. "
+            "postgresql://postgres@127.0.0.1:5432/test"
+        )
+        if REQUIRE_POSTGRES:
+            pytest.fail(message + " (MARKETPLACE_REQUIRE_POSTGRES=1 makes this mandatory)")
+        pytest.skip(message)
+    from marketplace.config import database_url
+
+    base = database_url(POSTGRES_URL, "")
+    name = f"mp_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    parts = urlsplit(base)
+    url = urlunsplit(parts._replace(path=f"/{name}"))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request):
+    return request.param
+
+
+def make_app(tmp_path, backend: str = "sqlite", **overrides):
+    """An app on a fresh database, with the schema and the demo users."""
+    drop = None
+    if backend == "postgres":
+        url, drop = _postgres_database()
+    else:
+        url = f"sqlite:///{tmp_path}/test.sqlite"
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "MARKETPLACE_ENV": "development",
+        "LAB_ENABLED": True,
+        "STAGES": "",
+    }
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        seed_demo()
+    return app, drop
+
+
+@pytest.fixture
+def app(tmp_path, backend):
+    app, drop = make_app(tmp_path, backend)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if drop:
+        drop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def target(app):
+    """The exploit interface over the Flask test client."""
+    return FlaskTarget(app)
+
+
+@pytest.fixture
+def set_stage(app):
+    """Switch a lesson's stage for this test (others stay at their default)."""
+
+    def switch(lesson: str, stage: str) -> None:
+        with app.app_context():
+            state.set_stage(lesson, stage)
+
+    return switch
+
+
+class Browser:
+    """A logged-in (or not) test client that fills in CSRF tokens like a browser would."""
+
+    def __init__(self, app):
+        self.target = FlaskTarget(app)
+        self.http = self.target.session()
+
+    def __getattr__(self, name):
+        return getattr(self.http, name)
+
+
+@pytest.fixture
+def browser(app):
+    return Browser(app)
+
+
+@pytest.fixture
+def user(browser):
+    """A fresh account, logged in; returns (browser, email, password, full_name)."""
+    email, password, name = "tester@example.com", "Str0ng-Passw0rd!", "Terry Tester"
+    assert browser.signup(name, email, password).status == 302
+    assert browser.login(email, password).status == 302
+    return browser, email, password, name
