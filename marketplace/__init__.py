@@ -48,7 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["LAB_ENABLED"]:
         from .lab import views as lab
 
-        app.register_blueprint(lab.bp)
+        lab.register(app)
 
     @app.route("/")
     def home():

@@ -17,6 +17,11 @@ LAB_CSP = (
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def is_lab_request(req) -> bool:
+    """The lab's own pages (``lab`` and each lesson's ``lab_<slug>`` blueprint)."""
+    return bool(req.blueprint) and (req.blueprint == "lab" or req.blueprint.startswith("lab_"))
+
+
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -46,7 +51,7 @@ def check_origin() -> None:
     """Before each state-changing request: the csrf lesson decides on Origin/Referer."""
     if request.method not in UNSAFE_METHODS:
         return
-    if request.blueprint == "lab":
+    if is_lab_request(request):
         refusal = origin_refusal(request)
     else:
         refusal = active("csrf").check_origin(request)
@@ -59,7 +64,7 @@ def add_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    if request.blueprint == "lab":
+    if is_lab_request(request):
         policy = LAB_CSP.format(nonce=csp_nonce())
     else:
         policy = active("xss").content_security_policy(csp_nonce())

@@ -18,6 +18,23 @@ bp = Blueprint("lab", __name__, url_prefix="/lab")
 bp.before_request(loopback_only)
 
 
+def register(app) -> None:
+    """Mount the lab, and each lesson's own lab pages at /lab/<slug>/ under the same guard."""
+    app.register_blueprint(bp)
+    for lesson in all_lessons():
+        if lesson.lab_blueprint is not None:
+            name = lesson_blueprint_name(lesson.slug)
+            app.register_blueprint(
+                lesson.lab_blueprint, url_prefix=f"/lab/{lesson.slug}", name=name
+            )
+            app.before_request_funcs.setdefault(name, []).insert(0, loopback_only)
+
+
+def lesson_blueprint_name(slug: str) -> str:
+    """Endpoint prefix of a lesson's lab pages, e.g. ``lab_xxe.canary``."""
+    return "lab_" + slug.replace("-", "_")
+
+
 def _lesson_or_404(slug: str):
     try:
         return get_lesson(slug)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import click
+    from flask import Blueprint
 
     from marketplace.exploits.target import Outcome, Target
 
@@ -45,6 +46,10 @@ class Lesson:
     exploits: Sequence[Exploit]
     package: str
     commands: Sequence[click.Command] = field(default_factory=tuple)
+    # Optional lab-only pages of the lesson, mounted at /lab/<slug>/... behind the lab's guard,
+    # and the links to show on the lesson's lab page as (label, path below /lab/<slug>/).
+    lab_blueprint: Blueprint | None = None
+    lab_links: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
     def __post_init__(self) -> None:
         names = [s.slug for s in self.stages]

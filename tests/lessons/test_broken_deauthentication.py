@@ -9,9 +9,7 @@ LESSON = get_lesson("broken-deauthentication")
 CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 
 
-@pytest.mark.parametrize(
-    ("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS]
-)
+@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
