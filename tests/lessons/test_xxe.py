@@ -176,3 +176,29 @@ def test_vulnerable_stage_reports_missing_external_file(app, set_stage, user, tm
     reply = _upload(user[0], document)
     # libxml2 replaces an unreadable external entity with nothing.
     assert reply.status == 400 and "Listing 1 has no &lt;description&gt;" in reply.text
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_any_document_is_created_or_refused_cleanly(app, set_stage, user, stage):
+    """Odd characters, markup and broken encodings: a 302 or a 400, never a 500."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    set_stage(LESSON.slug, stage)
+    browser = user[0]
+
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    @given(title=st.text(max_size=30), description=st.text(max_size=30))
+    def upload(title, description):
+        document = (
+            f"<listings><listing><title>{title}</title>"
+            f"<description>{description}</description></listing></listings>"
+        ).encode("utf-8", "surrogatepass")
+        reply = _upload(browser, document)
+        assert reply.status in (302, 400), (title, description, reply.status)
+        if reply.status == 400:
+            assert 'class="error"' in reply.text
+
+    upload()
