@@ -34,3 +34,11 @@ def listings():
         pages=max(1, -(-total // per_page)),
         total=total,
     )
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API (``marketplace/openapi.json``)."""
+    from .openapi import spec_response
+
+    return spec_response()

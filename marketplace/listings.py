@@ -21,7 +21,8 @@ def page_number(name: str = "page", default: int = 1, maximum: int = 10**6) -> i
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         abort(400, description=f"{name} must be a whole number from 1 to {maximum}.")
     return int(raw)
 
