@@ -12,7 +12,7 @@ BROWSER_EXPLOITS = [e for lesson in all_lessons() for e in lesson.exploits if e.
 
 
 def test_the_browser_exploits_are_flagged():
-    assert {e.name for e in BROWSER_EXPLOITS} >= {"cross-origin-form-post"}
+    assert {e.name for e in BROWSER_EXPLOITS} >= {"cross-origin-form-post", "attribute-injection"}
 
 
 @pytest.mark.parametrize("exploit", BROWSER_EXPLOITS, ids=lambda e: e.name)
