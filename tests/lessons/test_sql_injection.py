@@ -177,6 +177,16 @@ def test_search_term_too_long_is_a_clear_400(client):
     assert "at most 200 characters" in reply.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("stage", ["concat", "orm"])
+def test_nul_character_is_a_clear_400(set_stage, user, stage):
+    set_stage(LESSON.slug, stage)
+    browser = user[0]
+    searched = browser.get(search_path("a\x00b"))
+    assert searched.status == 400 and "NUL character" in searched.text
+    posted = browser.submit("/listings/create", {"title": "a\x00b", "description": "x"})
+    assert posted.status == 400 and "NUL character" in posted.text
+
+
 STAGE_DIR = LESSON.folder / "stages"
 
 
