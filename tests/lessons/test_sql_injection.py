@@ -30,7 +30,7 @@ WORDING = {
 
 
 @pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
-def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
+def test_exploit_matches_catalogue(app, backend, set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
@@ -38,30 +38,25 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     # Exploited or defended for the right reason, not because the set-up failed.
     assert WORDING[exploit.name][0 if expected else 1] in outcome.summary
     assert outcome.exchanges, "the evidence must show the HTTP exchanges"
+    if expected and exploit.name == "union-dump":
+        assert_demo_users_dumped(app, outcome.details)
+    if stage == "quote-escape" and exploit.name == "escape-bypass":
+        # PostgreSQL falls to the course's trick, a backslash E'...' leaves alone; SQLite
+        # to the apostrophe that normalisation brings back after escaping.
+        if backend == "postgres":
+            assert "backslash before the quote" in outcome.summary
+            assert "'PostgreSQL " in outcome.summary
+        else:
+            assert "full-width apostrophe" in outcome.summary
 
 
-@pytest.mark.parametrize("stage", VULNERABLE)
-def test_union_dump_shows_the_demo_users_real_hashes(app, set_stage, target, stage):
-    set_stage(LESSON.slug, stage)
-    outcome = run_exploit(LESSON.exploit("union-dump"), target)
+def assert_demo_users_dumped(app, details: list[str]) -> None:
+    """The evidence holds each demo user's real e-mail and password hash."""
     with app.app_context():
-        users = db.session.execute(select(User.email, User.password_hash)).all()
-    evidence = "\n".join(outcome.details)
+        stored = dict(db.session.execute(select(User.email, User.password_hash)).all())
+    evidence = "\n".join(details)
     for email in ("alice@example.com", "bob@example.com", "carol@example.com", "dave@example.com"):
-        stored_hash = next(h for e, h in users if e == email)
-        assert f"{email}  {stored_hash}" in evidence
-
-
-def test_escape_bypass_at_quote_escape_uses_the_databases_own_flaw(set_stage, target, backend):
-    set_stage(LESSON.slug, "quote-escape")
-    outcome = run_exploit(LESSON.exploit("escape-bypass"), target)
-    assert outcome.exploited, outcome.summary
-    if backend == "postgres":
-        # The course's bypass: a backslash the E'...' escaping leaves alone.
-        assert "backslash before the quote" in outcome.summary
-        assert "'PostgreSQL " in outcome.summary
-    else:
-        assert "full-width apostrophe" in outcome.summary
+        assert f"{email}  {stored[email]}" in evidence
 
 
 @pytest.mark.parametrize("stage", STAGES)
