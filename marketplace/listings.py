@@ -42,6 +42,8 @@ def index():
     if q:
         if len(q) > 200:
             abort(400, description="The search is too long: use at most 200 characters.")
+        if "\x00" in q:
+            abort(400, description="The search cannot contain a NUL character (\\0).")
         rows = active("sql-injection").search_listings(q, per_page + 1, offset)
     else:
         rows = db.session.scalars(
