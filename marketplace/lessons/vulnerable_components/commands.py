@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 import socket
-import subprocess  # nosec B404 - runs pip-audit only, with a fixed argument list
+
+# Runs pip-audit only, with a fixed argument list.
+import subprocess  # nosec B404
 import sys
 from pathlib import Path
 
@@ -47,7 +49,8 @@ def _online(requirements: Path | None, as_json: bool) -> None:
     if as_json:
         command += ["--format", "json"]
     try:
-        done = subprocess.run(  # noqa: S603  # nosec B603 - fixed argv, no shell
+        # Fixed argv, no shell.
+        done = subprocess.run(  # noqa: S603  # nosec B603
             command, capture_output=True, text=True, timeout=ONLINE_TIMEOUT, check=False
         )
     except subprocess.TimeoutExpired:
