@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import os
 import uuid
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from marketplace import create_app
+from marketplace import create_app, demo
 from marketplace.demo import seed_demo
 from marketplace.exploits import FlaskTarget
 from marketplace.extensions import db
-from marketplace.lessons import state
+from marketplace.lessons import active, state
+from marketplace.passwords import hash_password
 
 POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
@@ -48,6 +50,22 @@ def _postgres_database():
     return url, drop
 
 
+_DEMO_HASHES: dict[tuple[str, str], str] = {}
+
+
+def _cached_hash(password: str) -> str:
+    """The demo users' hashes, computed once per scheme and test run (Argon2 is slow on purpose)."""
+    key = (active("weak-password-storage").__name__, password)
+    if key not in _DEMO_HASHES:
+        _DEMO_HASHES[key] = hash_password(password)
+    return _DEMO_HASHES[key]
+
+
+def seed_demo_quickly() -> int:
+    with mock.patch.object(demo, "hash_password", _cached_hash):
+        return seed_demo()
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     return request.param
@@ -72,7 +90,7 @@ def make_app(tmp_path, backend: str = "sqlite", **overrides):
     app = create_app(config)
     with app.app_context():
         db.create_all()
-        seed_demo()
+        seed_demo_quickly()
     return app, drop
 
 
