@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import func, select
 
 from marketplace.extensions import db
@@ -49,3 +51,20 @@ def logged_in(browser_type, app, email: str, password: str):
 def assert_no_traceback(text: str) -> None:
     for leak in ("Traceback", 'File "', "sqlalchemy.exc", "werkzeug.exceptions"):
         assert leak not in text, f"{leak!r} leaked into the response"
+
+
+def add_listings(app, email: str, n: int, prefix: str = "Item") -> None:
+    """``n`` listings, one a minute apart, all newer than the demo data; item n-1 newest."""
+    start = datetime(2030, 1, 1)
+    with app.app_context():
+        user = User.by_email(email)
+        db.session.add_all(
+            Listing(
+                title=f"{prefix} {i:02d}",
+                description=f"Description of {prefix.lower()} {i:02d}",
+                user_id=user.id,
+                created_at=start + timedelta(minutes=i),
+            )
+            for i in range(n)
+        )
+        db.session.commit()
