@@ -19,6 +19,7 @@ from marketplace.passwords import hash_password
 
 POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1"
 BACKENDS = ["sqlite", "postgres"]
 
 
@@ -64,6 +65,19 @@ def _cached_hash(password: str) -> str:
 def seed_demo_quickly() -> int:
     with mock.patch.object(demo, "hash_password", _cached_hash):
         return seed_demo()
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``browser`` skip with the reason when Chromium is missing (fail in CI)."""
+    if item.get_closest_marker("browser") is None:
+        return
+    from marketplace.exploits.browser import browser_unavailable
+
+    reason = browser_unavailable()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(reason + " (MARKETPLACE_REQUIRE_BROWSER=1 makes browser tests mandatory)")
+        pytest.skip(reason)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -282,3 +282,22 @@ def test_cli_unknown_stage_exits_with_the_message(tmp_path):
     result = run_cli(tmp_path, "lab", "list", MARKETPLACE_STAGES="nope=x")
     assert result.returncode != 0
     assert "MARKETPLACE_STAGES: no lesson 'nope'" in result.stderr
+
+
+def test_production_start_never_creates_the_demo_users(tmp_path, monkeypatch):
+    from marketplace.cli import prepare_database
+    from marketplace.models import User, count
+
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("MARKETPLACE_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite")
+    app = create_app()
+    with app.app_context():
+        assert prepare_database() == ({}, 0)
+        assert count(User) == 0
+        db.engine.dispose()
+    app = create_app({"LAB_ENABLED": True, "MARKETPLACE_ENV": "development"})
+    with app.app_context():
+        assert prepare_database()[1] == 4  # lab mode seeds them, once
+        assert prepare_database()[1] == 0
+        db.engine.dispose()
