@@ -61,7 +61,9 @@ def test_switch_stage(app, browser):
     reply = browser.submit(f"/lab/{DEAUTH}/stage", {"stage": "client-cookie"}, form_path="/lab/")
     assert reply.status == 302 and reply.location.endswith("/lab/")
     assert active(app) == "client-cookie"
-    assert "client-cookie" in browser.get("/lab/", follow=False).text
+    index = browser.get("/lab/").text
+    assert '<td class="active-stage vulnerable">client-cookie</td>' in index
+    assert index.count("Reset to ") == 1  # only the lesson away from its fixed stage
     back = browser.submit(
         f"/lab/{DEAUTH}/stage",
         {"stage": "revoke-on-logout", "back": "lesson"},
