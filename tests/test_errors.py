@@ -129,3 +129,22 @@ def test_bad_query_is_a_clear_400(client, path, query):
     text = reply.get_data(as_text=True)
     assert_no_traceback(text)
     assert "must be" in text or "too long" in text
+
+
+MALFORMED = [
+    (b'{"email": "alice@example.com"}', "application/json"),
+    (b"--x\r\nbroken", "multipart/form-data"),  # no boundary
+    (b"--x\r\nbroken", "multipart/form-data; boundary=x"),
+    (b"email=%zz&password=%", "application/x-www-form-urlencoded"),
+    (b"\xff\xfe\x00", "text/plain; charset=utf-16"),
+    (b"a=" + b"b" * 5000, "application/x-www-form-urlencoded"),
+]
+
+
+@pytest.mark.parametrize("path", ["/user/login", "/user/signup", "/listings/create", "/lab/reset"])
+def test_malformed_bodies_are_a_4xx(user, path):
+    client = user[0].http.client
+    for body, content_type in MALFORMED:
+        reply = client.post(path, data=body, content_type=content_type)
+        assert 400 <= reply.status_code < 500, (body[:20], content_type, reply.status_code)
+        assert_no_traceback(reply.get_data(as_text=True))

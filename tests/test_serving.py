@@ -35,9 +35,9 @@ def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> reques
         if process.poll() is not None:
             pytest.fail(f"the server exited with {process.returncode}")
         try:
-            return requests.get(url, timeout=5)
-        except requests.ConnectionError:
-            time.sleep(0.3)
+            return requests.get(url, timeout=10)
+        except (requests.ConnectionError, requests.Timeout):
+            time.sleep(0.3)  # not listening yet, or workers still booting on a busy machine
     pytest.fail(f"{url} did not answer within {seconds} s")
 
 
@@ -66,7 +66,7 @@ def test_marketplace_run_serves_demo_data_and_the_lab(tmp_path):
         listings = wait_for(f"{base}/listings/", process)
         assert listings.status_code == 200
         assert "Road bike, 56 cm" in listings.text  # demo data
-        lab = requests.get(f"{base}/lab/", timeout=5)
+        lab = requests.get(f"{base}/lab/", timeout=15)
         assert lab.status_code == 200
         assert "client-cookie" in lab.text
     finally:
@@ -94,11 +94,11 @@ def test_gunicorn_in_production(tmp_path):
     try:
         base = f"http://127.0.0.1:{port}"
         assert wait_for(f"{base}/listings/", process).status_code == 200
-        login = requests.get(f"{base}/user/login", timeout=5)
+        login = requests.get(f"{base}/user/login", timeout=15)
         assert login.status_code == 200
         assert "Secure" in login.headers["Set-Cookie"]
-        assert requests.get(f"{base}/lab/", timeout=5).status_code == 404
-        api = requests.get(f"{base}/api/v1/listings", timeout=5)
+        assert requests.get(f"{base}/lab/", timeout=15).status_code == 404
+        api = requests.get(f"{base}/api/v1/listings", timeout=15)
         assert api.status_code == 200 and api.json()["total"] == 0
     finally:
         output = stop(process)
