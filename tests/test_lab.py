@@ -160,3 +160,13 @@ def test_attack_button_runs_the_exploits_against_this_server(app, set_stage, sta
         assert reply.text.count('<span class="exploited">') == len(exploited)
         assert reply.text.count("still opens") == len(exploited)
         assert requests.get(url + "listings/", timeout=5).status_code == 200
+
+
+def test_evidence_excerpts_start_at_the_page_content(target):
+    http = target.session()
+    http.get("/user/login")
+    http.get("/api/v1/listings?per_page=1")
+    login, api = target.outcome(False, "probe").exchanges
+    assert login.excerpt.startswith("<h1>Log in</h1>")
+    assert "<head>" not in login.excerpt
+    assert api.excerpt.startswith('{"items":')
