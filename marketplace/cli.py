@@ -50,7 +50,7 @@ main.add_command(db_commands)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:
-    """Migrate, put every lesson at its start stage, seed demo users."""
+    """Migrate, put every lesson at its start stage, seed demo users (lab mode only)."""
     from .demo import seed_demo
     from .lessons.state import StageError, apply_start_stages
 
@@ -59,7 +59,8 @@ def prepare_database() -> tuple[dict[str, str], int]:
         chosen = apply_start_stages(current_app.config["STAGES"])
     except StageError as exc:
         raise click.ClickException(str(exc)) from None
-    return chosen, seed_demo()
+    # Demo users have published passwords: never create them outside lab mode.
+    return chosen, seed_demo() if current_app.config["LAB_ENABLED"] else 0
 
 
 @main.command("run")
@@ -96,7 +97,7 @@ def run_command(host: str, port: int) -> None:
             click.echo(f"  {email:<20} {password:<22} {name}")
     else:
         click.echo("Production mode: for real traffic run gunicorn marketplace.wsgi:app")
-    # run_simple, not app.run(): Flask ignores app.run() inside its own CLI.
+    # Not app.run(): Flask ignores it inside its own CLI (FLASK_RUN_FROM_CLI), serving nothing.
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 

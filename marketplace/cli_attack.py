@@ -44,7 +44,9 @@ def attack_command(
             outcome = run_exploit(exploit, LiveTarget(target))
             rows.append({"lesson": lesson.slug, "exploit": exploit.name, **outcome.as_dict()})
     if not rows:
-        raise click.ClickException(f"no exploit named {exploit_name!r} in those lessons")
+        if exploit_name:
+            raise click.ClickException(f"no exploit named {exploit_name!r} in those lessons")
+        raise click.ClickException("those lessons have no exploits yet")
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return

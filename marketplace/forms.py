@@ -23,18 +23,23 @@ def no_nul(form, field) -> None:
         raise ValidationError("Text cannot contain a NUL character (\\0).")
 
 
+def _strip(value):
+    """Pasted e-mail addresses often carry a space; it is never part of the address."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email():
     return [DataRequired(), Length(max=EMAIL_MAX), Email(check_deliverability=False)]
 
 
 class SignupForm(FlaskForm):
     full_name = StringField("Full name", [DataRequired(), Length(max=NAME_MAX)])
-    email = EmailField("E-mail", _email())
+    email = EmailField("E-mail", _email(), filters=[_strip])
     password = PasswordField("Password", [DataRequired(), strong_password])
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", [DataRequired(), Length(max=EMAIL_MAX)])
+    email = EmailField("E-mail", [DataRequired(), Length(max=EMAIL_MAX)], filters=[_strip])
     password = PasswordField("Password", [DataRequired(), Length(max=MAX_LENGTH)])
 
 
@@ -45,7 +50,7 @@ class ChangePasswordForm(FlaskForm):
 
 class EditProfileForm(FlaskForm):
     full_name = StringField("Full name", [DataRequired(), Length(max=NAME_MAX)])
-    email = EmailField("E-mail", _email())
+    email = EmailField("E-mail", _email(), filters=[_strip])
 
 
 class DeleteAccountForm(FlaskForm):

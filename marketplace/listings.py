@@ -15,6 +15,10 @@ from .uploads import MAX_LISTINGS, UploadError
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
+# Ids are 32-bit on every database; a larger number is an unknown listing (404), not a
+# database overflow (500).
+ID_MAX = 2**31 - 1
+
 
 def page_number(name: str = "page", default: int = 1, maximum: int = 10**6) -> int:
     """A positive page number from the query string, or a 400 that says what is wrong."""
@@ -92,7 +96,7 @@ def _own_listing(listing_id: int) -> Listing:
     return active("broken-access-control").load_listing_for_change(listing_id, g.user)
 
 
-@bp.route("/<int:listing_id>", methods=("GET", "POST"))
+@bp.route(f"/<int(max={ID_MAX}):listing_id>", methods=("GET", "POST"))
 @auth.user_required
 def edit(listing_id: int):
     """Edit one's own listing."""
@@ -108,7 +112,7 @@ def edit(listing_id: int):
     return render_template("listings/edit.html", form=form, listing=listing), status
 
 
-@bp.route("/<int:listing_id>/delete", methods=("POST",))
+@bp.route(f"/<int(max={ID_MAX}):listing_id>/delete", methods=("POST",))
 @auth.user_required
 def delete(listing_id: int):
     """Delete one's own listing."""

@@ -52,6 +52,17 @@ def is_expired(row: UserSession) -> bool:
     )
 
 
+def purge_expired() -> int:
+    """Delete idle-expired session rows (run at login, so the table cannot grow forever).
+
+    One indexed range delete. The idle condition alone is enough: a row past its absolute
+    lifetime is either still used (and deleted when read) or soon idle (and purged here).
+    """
+    cutoff = utcnow() - current_app.config["SESSION_IDLE_TIMEOUT"]
+    result = db.session.execute(delete(UserSession).where(UserSession.last_seen_at < cutoff))
+    return result.rowcount or 0
+
+
 def revoke_user_sessions(user_id: int, keep: str | None = None) -> int:
     """Delete every stored session of a user, except ``keep``; returns how many."""
     query = delete(UserSession).where(UserSession.user_id == user_id)
@@ -60,6 +71,13 @@ def revoke_user_sessions(user_id: int, keep: str | None = None) -> int:
     result = db.session.execute(query)
     db.session.commit()
     return result.rowcount or 0
+
+
+def _forget_cookie() -> ServerSession:
+    """An empty session whose response tells the browser to drop its dead cookie."""
+    session = ServerSession()
+    session.modified = True
+    return session
 
 
 class ServerSideSessionInterface(SessionInterface):
@@ -78,11 +96,11 @@ class ServerSideSessionInterface(SessionInterface):
             session.unavailable = True
             return session
         if row is None:
-            return ServerSession()
+            return _forget_cookie()
         if is_expired(row):
             db.session.delete(row)
             db.session.commit()
-            return ServerSession()
+            return _forget_cookie()
         session = ServerSession(dict(row.data or {}), key=key, new=False)
         session.touch = (utcnow() - row.last_seen_at).total_seconds() > TOUCH_INTERVAL_SECONDS
         return session
@@ -111,6 +129,8 @@ class ServerSideSessionInterface(SessionInterface):
             # A new key for a new privilege level: a key seen before login is useless after.
             db.session.execute(delete(UserSession).where(UserSession.key == session.key))
             session.key = None
+        if session.rotate_requested:
+            purge_expired()  # a login: a cheap moment to sweep out dead sessions
         if session.key is None:
             session.key = new_key()
             row = UserSession(key=session.key, created_at=utcnow(), last_seen_at=utcnow())

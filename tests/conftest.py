@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 import uuid
+from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from marketplace import create_app
+from marketplace import create_app, demo
 from marketplace.demo import seed_demo
 from marketplace.exploits import FlaskTarget
 from marketplace.extensions import db
-from marketplace.lessons import state
+from marketplace.lessons import active, state
+from marketplace.passwords import hash_password
 
 POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
+REQUIRE_BROWSER = os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1"
 BACKENDS = ["sqlite", "postgres"]
 
 
@@ -48,6 +51,35 @@ def _postgres_database():
     return url, drop
 
 
+_DEMO_HASHES: dict[tuple[str, str], str] = {}
+
+
+def _cached_hash(password: str) -> str:
+    """The demo users' hashes, computed once per scheme and test run (Argon2 is slow on purpose)."""
+    key = (active("weak-password-storage").__name__, password)
+    if key not in _DEMO_HASHES:
+        _DEMO_HASHES[key] = hash_password(password)
+    return _DEMO_HASHES[key]
+
+
+def seed_demo_quickly() -> int:
+    with mock.patch.object(demo, "hash_password", _cached_hash):
+        return seed_demo()
+
+
+def pytest_runtest_setup(item):
+    """Tests marked ``browser`` skip with the reason when Chromium is missing (fail in CI)."""
+    if item.get_closest_marker("browser") is None:
+        return
+    from marketplace.exploits.browser import browser_unavailable
+
+    reason = browser_unavailable()
+    if reason:
+        if REQUIRE_BROWSER:
+            pytest.fail(reason + " (MARKETPLACE_REQUIRE_BROWSER=1 makes browser tests mandatory)")
+        pytest.skip(reason)
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request):
     return request.param
@@ -72,7 +104,7 @@ def make_app(tmp_path, backend: str = "sqlite", **overrides):
     app = create_app(config)
     with app.app_context():
         db.create_all()
-        seed_demo()
+        seed_demo_quickly()
     return app, drop
 
 
@@ -134,28 +166,7 @@ def user(browser):
     return browser, email, password, name
 
 
-# --- Browser tests (issue 4: csrf, xss) -------------------------------------------------
-# Tests marked ``browser`` drive headless Chromium through marketplace.exploits.browser.
-# Without Chromium they are skipped with the reason and how to enable them; in CI,
-# MARKETPLACE_REQUIRE_BROWSER=1 turns that skip into a failure.
-
-REQUIRE_BROWSER = os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1"
-
-
-@pytest.fixture(autouse=True)
-def _browser_marker(request):
-    if request.node.get_closest_marker("browser") is None:
-        return
-    from marketplace.exploits.browser import browser_unavailable
-
-    reason = browser_unavailable()
-    if reason is None:
-        return
-    if REQUIRE_BROWSER:
-        pytest.fail(f"browser test cannot run: {reason} (MARKETPLACE_REQUIRE_BROWSER=1)")
-    pytest.skip(
-        f"browser test skipped: {reason}; set MARKETPLACE_REQUIRE_BROWSER=1 to make this a failure"
-    )
+# --- Browser tests: the pytest_runtest_setup hook above skips or fails them. ---
 
 
 @pytest.fixture

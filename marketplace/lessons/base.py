@@ -97,4 +97,8 @@ class Lesson:
         return path.read_text()
 
     def text(self) -> str:
-        return (self.folder / "README.md").read_text()
+        """The lesson's README.md; a lesson still being written says so instead of failing."""
+        path = self.folder / "README.md"
+        if not path.exists():
+            return f"# {self.title}\n\n*The text of this lesson is not written yet.*\n"
+        return path.read_text()

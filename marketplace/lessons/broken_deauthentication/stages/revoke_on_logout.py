@@ -23,8 +23,10 @@ def log_out(session) -> None:
 
 
 def password_changed(session, user) -> None:
-    """VULNERABLE: the other sessions (the attacker's) survive the password change."""
+    """Nothing is revoked: a password change leaves every session of the user alive."""
+    return None  # VULNERABLE: the other sessions (the attacker's) survive the change
 
 
 def account_deleted(session, user) -> None:
-    """VULNERABLE: the account is gone but its sessions are not."""
+    """Nothing is revoked: deleting the account leaves its sessions in the table."""
+    return None  # VULNERABLE: the account is gone but its sessions are not

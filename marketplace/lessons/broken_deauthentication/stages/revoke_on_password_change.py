@@ -30,4 +30,5 @@ def password_changed(session, user) -> None:
 
 
 def account_deleted(session, user) -> None:
-    """VULNERABLE: the account is gone but its sessions are not."""
+    """Nothing is revoked: deleting the account leaves its sessions in the table."""
+    return None  # VULNERABLE: the account is gone but its sessions are not
