@@ -230,3 +230,10 @@ def test_dump_users_and_crack_commands(app, set_stage, tmp_path):
     bad.write_text("{}")
     refused = runner.invoke(crack_command, [str(bad)])
     assert refused.exit_code == 1 and '"users" list' in refused.output
+
+
+def test_lab_page_shows_the_lesson_and_its_links(client):
+    page = client.get("/lab/weak-password-storage").get_data(as_text=True)
+    assert "Transparent upgrade" in page and "decisive-vulnerable" in page
+    assert 'href="/lab/weak-password-storage/breach"' in page
+    assert 'href="/lab/weak-password-storage/speeds"' in page
