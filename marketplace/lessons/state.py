@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from types import ModuleType
 
+from blinker import Namespace
 from flask import current_app, g
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -15,6 +16,11 @@ from marketplace.models import LessonStage
 from .registry import all_lessons, get_lesson
 
 log = logging.getLogger(__name__)
+
+
+# Sent with the lesson slug as sender whenever a lesson's stage is set or reset, so a
+# lesson can drop state that belongs to the previous stage (e.g. login throttle counters).
+stage_changed = Namespace().signal("stage-changed")
 
 
 class StageError(ValueError):
@@ -109,16 +115,20 @@ def set_stage(lesson_slug: str, stage_slug: str) -> None:
         row.stage = stage.slug
     db.session.commit()
     g.pop("lesson_stages", None)
+    stage_changed.send(lesson.slug)
 
 
 def reset(lesson_slug: str | None = None) -> None:
     """Return one lesson, or all, to the fixed stage."""
     query = delete(LessonStage)
+    lessons = all_lessons() if lesson_slug is None else (get_lesson(lesson_slug),)
     if lesson_slug is not None:
-        query = query.where(LessonStage.lesson == get_lesson(lesson_slug).slug)
+        query = query.where(LessonStage.lesson == lessons[0].slug)
     db.session.execute(query)
     db.session.commit()
     g.pop("lesson_stages", None)
+    for lesson in lessons:
+        stage_changed.send(lesson.slug)
 
 
 def apply_start_stages(spec: str) -> dict[str, str]:

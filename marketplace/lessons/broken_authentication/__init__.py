@@ -1,6 +1,9 @@
 """Chapter 4: broken authentication."""
 
-from marketplace.lessons.base import Lesson, Stage
+from marketplace.lessons.base import Exploit, Lesson, Stage
+from marketplace.lessons.state import stage_changed
+
+from . import exploits, throttle
 
 LESSON = Lesson(
     slug="broken-authentication",
@@ -8,6 +11,32 @@ LESSON = Lesson(
     title="Broken authentication",
     seam="The login failure path: what a failed login says, how long it takes, how often.",
     package=__name__,
-    stages=(Stage("hardened", "beyond", "Generic message, dummy-hash work, throttling."),),
-    exploits=(),
+    stages=(
+        Stage("verbose-errors", "4/code", 'Says "no such user" or "wrong password".'),
+        Stage("generic-errors", "4/fix", "One message for every failure (and for signup)."),
+        Stage("hardened", "beyond", "Generic message, dummy-hash work, throttling."),
+    ),
+    exploits=(
+        Exploit(
+            "message-enumeration",
+            "generic-errors",
+            exploits.message_enumeration,
+            "Tell registered e-mails from the login's error message.",
+        ),
+        Exploit(
+            "timing-enumeration",
+            "hardened",
+            exploits.timing_enumeration,
+            "Tell registered e-mails from how long a failed login takes.",
+        ),
+        Exploit(
+            "online-brute-force",
+            "hardened",
+            exploits.online_brute_force,
+            f"Try the {exploits.BRUTE_FORCE_TRIES} most common passwords against a demo account.",
+        ),
+    ),
 )
+
+# A stage switch or lab reset starts with fresh failed-login counters.
+stage_changed.connect(throttle.forget_all, sender=LESSON.slug, weak=False)
