@@ -1,7 +1,6 @@
 """The contract: every lesson in the registry matches the catalogue (../shared/LESSONS.md).
 
-The table below is a copy of the catalogue. Lessons built on other branches are listed in
-PENDING; their checks are skipped until they land (the lead empties PENDING when merging).
+The table below is a copy of the catalogue (the shared folder is not part of the repo).
 """
 
 from __future__ import annotations
@@ -64,18 +63,6 @@ CATALOGUE = [
 BROWSER_EXPLOITS = {"cross-origin-form-post", "attribute-injection"}
 
 # Lessons still being built on other branches; the lead removes each one at merge.
-PENDING = {
-    "vulnerable-components",
-    "sql-injection",
-    "weak-password-storage",
-    "broken-authentication",
-    "csrf",
-    "xss",
-    "broken-access-control",
-    "xxe",
-    "sensitive-data-exposure",
-}
-
 BY_SLUG = {slug: (chapter, stages, exploits) for chapter, slug, stages, exploits in CATALOGUE}
 SLUGS = [slug for _, slug, _, _ in CATALOGUE]
 
@@ -97,14 +84,8 @@ def test_registry_has_exactly_the_catalogue_lessons():
     assert [lesson.slug for lesson in all_lessons()] == SLUGS  # ordered by chapter
 
 
-def test_pending_names_only_catalogue_lessons():
-    assert set(SLUGS) >= PENDING
-
-
 @pytest.fixture(params=SLUGS)
 def lesson(request):
-    if request.param in PENDING:
-        pytest.skip(f"{request.param}: being built on another branch")
     return get_lesson(request.param)
 
 
