@@ -1,0 +1,70 @@
+"""Small helpers shared by the app tests: database look-ups and logged-in browsers."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from marketplace.extensions import db
+from marketplace.models import Listing, User
+
+ALICE = ("alice@example.com", "wonderland-Quartz-42")
+BOB = ("bob@example.com", "sunshine")
+
+
+def scalar(app, query):
+    with app.app_context():
+        return db.session.scalar(query)
+
+
+def count(app, model, *where) -> int:
+    return scalar(app, select(func.count()).select_from(model).where(*where))
+
+
+def user_row(app, email: str) -> User | None:
+    with app.app_context():
+        user = User.by_email(email)
+        if user is not None:
+            db.session.expunge(user)
+        return user
+
+
+def listing_ids(app, email: str) -> list[int]:
+    with app.app_context():
+        user = User.by_email(email)
+        return list(
+            db.session.scalars(
+                select(Listing.id).where(Listing.user_id == user.id).order_by(Listing.id)
+            )
+        )
+
+
+def logged_in(browser_type, app, email: str, password: str):
+    """A new browser logged in as ``email``."""
+    browser = browser_type(app)
+    reply = browser.login(email, password)
+    assert reply.status == 302, reply.text[:300]
+    return browser
+
+
+def assert_no_traceback(text: str) -> None:
+    for leak in ("Traceback", 'File "', "sqlalchemy.exc", "werkzeug.exceptions"):
+        assert leak not in text, f"{leak!r} leaked into the response"
+
+
+def add_listings(app, email: str, n: int, prefix: str = "Item") -> None:
+    """``n`` listings, one a minute apart, all newer than the demo data; item n-1 newest."""
+    start = datetime(2030, 1, 1)
+    with app.app_context():
+        user = User.by_email(email)
+        db.session.add_all(
+            Listing(
+                title=f"{prefix} {i:02d}",
+                description=f"Description of {prefix.lower()} {i:02d}",
+                user_id=user.id,
+                created_at=start + timedelta(minutes=i),
+            )
+            for i in range(n)
+        )
+        db.session.commit()
