@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
@@ -63,6 +65,18 @@ def prepare_database() -> tuple[dict[str, str], int]:
     return chosen, seed_demo() if current_app.config["LAB_ENABLED"] else 0
 
 
+def _require_free_port(host: str, port: int) -> None:
+    """Fail before touching the database: a second server would reset the first one's stages."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise click.ClickException(
+                f"{host}:{port} is already in use (another marketplace run?). Stop it, or "
+                "choose another port with --port."
+            ) from None
+
+
 @main.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind.")
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
@@ -79,6 +93,7 @@ def run_command(host: str, port: int) -> None:
             f"{host} is not a loopback address. Use --host 127.0.0.1, or set "
             "MARKETPLACE_LAB_ALLOW_REMOTE=1 on an isolated training network."
         )
+    _require_free_port(host, port)
     click.echo("Preparing the database (migrations, lesson stages, demo data)…")
     chosen, created = prepare_database()
     url = f"http://{host}:{port}"

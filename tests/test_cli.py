@@ -141,3 +141,17 @@ def test_audit_json_has_twelve_matching_cells(live):
         assert set(cell) >= {"lesson", "stage", "exploit", "expected", "outcome", "evidence"}
         assert cell["expected"] == cell["outcome"]
     assert "All 12 cells match the catalogue." in result.stderr
+
+
+def test_run_refuses_a_busy_port_before_touching_the_database(app, cli, set_stage):
+    import socket
+
+    set_stage(DEAUTH, "client-cookie")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = cli("run", "--port", str(port))
+    assert result.exit_code != 0
+    assert f"127.0.0.1:{port} is already in use" in result.output
+    assert active(app) == "client-cookie"  # the running server's stages were left alone
