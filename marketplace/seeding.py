@@ -24,7 +24,7 @@ from .passwords import hash_password
 
 BATCH = 5_000
 # Every synthetic seller logs in with this; it is printed, it protects nothing.
-SEED_PASSWORD = "Seeded-listings-only-1"  # noqa: S105
+SEED_PASSWORD = "Seeded-listings-only-1"  # noqa: S105  # nosec B105
 
 ADJECTIVES = (  # noqa: SIM905 - a word list reads better as one string
     "vintage red small large oak steel folding electric wooden blue compact antique "
@@ -57,7 +57,7 @@ def seed_listings(
     Listings get distinct ``created_at`` values one millisecond apart, ending now, so the
     newest-first order is total and the newest rows are the last inserted.
     """
-    rng = random.Random(seed)  # noqa: S311 - synthetic text, not a secret
+    rng = random.Random(seed)  # noqa: S311  # nosec B311 - synthetic text, not a secret
     run = secrets.token_hex(3)
     started = time.perf_counter()
     password_hash = hash_password(SEED_PASSWORD)  # one hash for all: hashing is slow
