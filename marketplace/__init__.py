@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import config, errors, security
+from . import config, errors, inputs, security
 from .extensions import db, limiter, migrate
 
 __all__ = ["create_app"]
@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .sessions import LessonSessionInterface
 
     app.session_interface = LessonSessionInterface()
+    app.before_request(inputs.refuse_nul_characters)
     app.before_request(security.check_origin)
     app.before_request(load_logged_in_user)
     app.after_request(security.add_headers)

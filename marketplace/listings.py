@@ -10,7 +10,7 @@ from . import auth
 from .extensions import db
 from .forms import ConfirmForm, ListingForm, UploadForm
 from .lessons import active
-from .models import DESCRIPTION_MAX, TITLE_MAX, Listing
+from .models import DESCRIPTION_MAX, ID_MAX, TITLE_MAX, Listing
 from .pagination import MAX_OFFSET, CursorError, cursor_of, decode_cursor, newest_first
 from .uploads import MAX_LISTINGS, UploadError
 
@@ -128,7 +128,7 @@ def _own_listing(listing_id: int) -> Listing:
     return active("broken-access-control").load_listing_for_change(listing_id, g.user)
 
 
-@bp.route("/<int:listing_id>", methods=("GET", "POST"))
+@bp.route(f"/<int(max={ID_MAX}):listing_id>", methods=("GET", "POST"))
 @auth.user_required
 def edit(listing_id: int):
     """Edit one's own listing."""
@@ -144,7 +144,7 @@ def edit(listing_id: int):
     return render_template("listings/edit.html", form=form, listing=listing), status
 
 
-@bp.route("/<int:listing_id>/delete", methods=("POST",))
+@bp.route(f"/<int(max={ID_MAX}):listing_id>/delete", methods=("POST",))
 @auth.user_required
 def delete(listing_id: int):
     """Delete one's own listing."""

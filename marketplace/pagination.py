@@ -19,13 +19,12 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from .extensions import db
-from .models import Listing
+from .models import ID_MAX, Listing
 
 # Offsets past this are refused with a hint to follow cursors: deep OFFSETs are what
 # makes a paginated endpoint slow down as the table grows.
 MAX_OFFSET = 10_000
 CURSOR_MAX_LENGTH = 96
-_ID_MAX = 2**63 - 1
 
 
 class CursorError(ValueError):
@@ -44,7 +43,7 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, sep, ident = raw.decode("ascii").partition("|")
-        if not sep or not ident.isdigit() or not 0 < int(ident) <= _ID_MAX:
+        if not sep or not ident.isdigit() or not 0 < int(ident) <= ID_MAX:
             raise ValueError("no id")
         created_at = datetime.fromisoformat(stamp)
     except (binascii.Error, UnicodeDecodeError, ValueError):
