@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         settings.update(test_config)
     app.config.update(settings)
+    _bound_database_waits(app)
     _refuse_unsafe_production(app)
 
     db.init_app(app)
@@ -61,6 +62,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         return {"lab_enabled": app.config["LAB_ENABLED"]}
 
     return app
+
+
+def _bound_database_waits(app: Flask) -> None:
+    """A database that does not answer costs seconds, not minutes: then the 503 page."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", 2)  # libpq waits forever by default
+        options["connect_args"] = connect_args
+        options.setdefault("pool_timeout", 5)  # waiting for a free pooled connection
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _refuse_unsafe_production(app: Flask) -> None:

@@ -12,6 +12,7 @@ posting listings and reading pages, stops the cluster, and starts it again:
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from collections import Counter
@@ -169,3 +170,41 @@ def _titles(url: str) -> set[str]:
             return set(conn.scalars(select(Listing.title).where(Listing.title.like("outage-%"))))
     finally:
         engine.dispose()
+
+
+def test_a_database_that_never_answers_is_a_503_within_seconds():
+    """A server that accepts the connection and then says nothing (a hung host, a full
+    backlog): the connect timeout turns it into a 503 instead of a request that hangs."""
+    from marketplace import create_app
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(64)  # the kernel completes the handshakes; nobody ever answers
+        port = silent.getsockname()[1]
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:{port}/x",
+                "SECRET_KEY": "test",
+                "TESTING": True,
+                "STAGES": "",
+            }
+        )
+        client = app.test_client()
+        answers = []
+        started = time.monotonic()
+        request = threading.Thread(
+            target=lambda: answers.append(client.get("/api/v1/listings")), daemon=True
+        )
+        request.start()
+        request.join(timeout=15)  # without a connect timeout it would wait forever
+        elapsed = time.monotonic() - started
+        assert answers, f"no answer after {elapsed:.0f} s: the request hangs"
+        response = answers[0]
+        # Two connection attempts (lesson stages, then the query), 2 s each at most.
+        assert response.status_code == 503 and response.get_json()["status"] == 503
+        assert elapsed < 7, f"the request took {elapsed:.1f} s"
+        assert response.headers["Retry-After"] == "5"
+        with app.app_context():
+            from marketplace.extensions import db
+
+            db.engine.dispose()
