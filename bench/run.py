@@ -77,6 +77,17 @@ class Server:
         return [line for line in text.splitlines() if "Traceback" in line or " 500 " in line]
 
 
+# Each worker says when it has loaded the app: marketplace.wsgi applies MARKETPLACE_STAGES
+# as every worker boots, so a request served before all workers are up may see a stage
+# that a late worker is about to reset.
+READY_HOOK = """
+import os, pathlib
+
+def post_worker_init(worker):
+    pathlib.Path(os.environ["BENCH_READY_DIR"], str(worker.pid)).touch()
+"""
+
+
 @contextlib.contextmanager
 def gunicorn(
     name: str, app_spec: str, workdir: Path, workers: int, env: dict | None = None
@@ -84,8 +95,14 @@ def gunicorn(
     """Serve ``app_spec`` with gunicorn on a free loopback port; always stopped after."""
     port = free_port()
     log_path = workdir / f"{name}.log"
+    ready = workdir / f"{name}.ready"
+    ready.mkdir()
+    hook = workdir / f"{name}.conf.py"
+    hook.write_text(READY_HOOK)
     command = [
         str(BIN / "gunicorn"),
+        "--config",
+        str(hook),
         "--workers",
         str(workers),
         "--worker-class",
@@ -100,16 +117,21 @@ def gunicorn(
         str(ROOT / "bench"),
         app_spec,
     ]
+    environment = {**os.environ, **(env or {}), "BENCH_READY_DIR": str(ready)}
     with open(log_path, "wb") as out:
         process = subprocess.Popen(  # noqa: S603 - our own gunicorn, fixed arguments
-            command, cwd=ROOT, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+            command, cwd=ROOT, env=environment, stdout=out, stderr=out
         )
     server = Server(name, port, process, log_path)
     try:
         deadline = time.monotonic() + 60
-        while True:
+        while len(list(ready.iterdir())) < workers:
             if process.poll() is not None:
                 raise RuntimeError(f"{name} exited: {log_path.read_text()[-2000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name}: not every worker was up within 60 s")
+            time.sleep(0.1)
+        while True:
             try:
                 status, _, _ = fetch(server.base + "/", timeout=2)
                 if status:

@@ -79,6 +79,17 @@ def create_users(url: str, count: int, password: str) -> list[tuple[int, str]]:
     return result
 
 
+# Each worker reports when it has loaded the app: marketplace.wsgi applies
+# MARKETPLACE_STAGES as every worker boots, so a test that switches a stage before all
+# workers are up could see a late worker reset it.
+READY_HOOK = """
+import os, pathlib
+
+def post_worker_init(worker):
+    pathlib.Path(os.environ["MP_TEST_READY_DIR"], str(worker.pid)).touch()
+"""
+
+
 @dataclass
 class Gunicorn:
     base: str
@@ -95,6 +106,9 @@ def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[Gunico
     port = free_port()
     folder = Path(tempfile.mkdtemp(prefix="mp-gunicorn-"))
     log = folder / "gunicorn.log"
+    ready = folder / "ready"
+    ready.mkdir()
+    (folder / "hook.py").write_text(READY_HOOK)
     environment = {
         **os.environ,
         "MARKETPLACE_DATABASE_URL": database_url,
@@ -102,11 +116,14 @@ def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[Gunico
         "MARKETPLACE_SECRET_KEY": SECRET,
         "MARKETPLACE_STAGES": "",
         **env,
+        "MP_TEST_READY_DIR": str(ready),
     }
     command = [
         sys.executable,
         "-m",
         "gunicorn",
+        "--config",
+        str(folder / "hook.py"),
         "--workers",
         str(workers),
         "--bind",
@@ -124,6 +141,12 @@ def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[Gunico
     server = Gunicorn(f"http://{HOST}:{port}", process, log)
     try:
         deadline = time.monotonic() + 30
+        while len(list(ready.iterdir())) < workers:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("not every gunicorn worker was up within 30 s")
+            time.sleep(0.1)
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
