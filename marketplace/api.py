@@ -47,3 +47,11 @@ def listings():
         total=total,
         next=cursor_of(rows[-1]) if rows and more else None,
     )
+
+
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API (``marketplace/openapi.json``)."""
+    from .openapi import spec_response
+
+    return spec_response()

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from flask_migrate.cli import db as db_commands
+from werkzeug.serving import run_simple
 
 from . import create_app
 from .config import ConfigError
@@ -97,7 +98,8 @@ def run_command(host: str, port: int) -> None:
             click.echo(f"  {email:<20} {password:<22} {name}")
     else:
         click.echo("Production mode: for real traffic run gunicorn marketplace.wsgi:app")
-    app.run(host=host, port=port, threaded=True, debug=False, use_reloader=False)
+    # run_simple, not app.run(): Flask ignores app.run() inside its own CLI.
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 
 
 @main.command("seed-demo")

@@ -43,12 +43,19 @@ def error_response(error: HTTPException):
     return response, code, {"Retry-After": "5"} if code == 503 else {}
 
 
+def _sql_error(exc: Exception) -> bool:
+    """sqlite3 raises OperationalError for bad SQL too; that is our bug (500), not an outage."""
+    return getattr(getattr(exc, "orig", None), "sqlite_errorname", None) == "SQLITE_ERROR"
+
+
 def register(app) -> None:
     app.register_error_handler(HTTPException, error_response)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
     def database_unavailable(exc):
+        if _sql_error(exc):
+            return unexpected(exc)
         log.error("database unavailable: %s", exc.__class__.__name__)
         db.session.rollback()
         return error_response(ServiceUnavailable())

@@ -36,6 +36,12 @@ def strong_password(form, field) -> None:
         raise ValidationError(" ".join(errors))
 
 
+def no_nul(form, field) -> None:
+    # PostgreSQL cannot store NUL in text and sqlite3 refuses it in SQL: a 400, not a 500.
+    if "\x00" in (field.data or ""):
+        raise ValidationError("Text cannot contain a NUL character (\\0).")
+
+
 def _email():
     return [DataRequired(), Length(max=EMAIL_MAX), Email(check_deliverability=False)]
 
@@ -66,8 +72,10 @@ class DeleteAccountForm(Form):
 
 
 class ListingForm(Form):
-    title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX)])
-    description = TextAreaField("Description", [DataRequired(), Length(max=DESCRIPTION_MAX)])
+    title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX), no_nul])
+    description = TextAreaField(
+        "Description", [DataRequired(), Length(max=DESCRIPTION_MAX), no_nul]
+    )
 
 
 class UploadForm(Form):

@@ -22,7 +22,8 @@ def page_number(name: str = "page", default: int = 1, maximum: int = 10**6, hint
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         abort(400, description=f"{name} must be a whole number from 1 to {maximum}.{hint}")
     return int(raw)
 
@@ -97,6 +98,8 @@ def _search(q: str, per_page: int):
     """Search results by page: the search seam takes an offset, capped to stay bounded."""
     if len(q) > 200:
         abort(400, description="The search is too long: use at most 200 characters.")
+    if "\x00" in q:
+        abort(400, description="The search cannot contain a NUL character (\\0).")
     page = page_number(maximum=SEARCH_MAX_PAGES, hint=" Refine the search to see fewer results.")
     rows = active("sql-injection").search_listings(q, per_page + 1, (page - 1) * per_page)
     newer = url_for("listings.index", q=q, page=page - 1) if page > 1 else None

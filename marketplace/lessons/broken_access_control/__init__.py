@@ -1,6 +1,8 @@
 """Chapter 8: broken access control."""
 
-from marketplace.lessons.base import Lesson, Stage
+from marketplace.lessons.base import Exploit, Lesson, Stage
+
+from . import exploits
 
 LESSON = Lesson(
     slug="broken-access-control",
@@ -8,6 +10,26 @@ LESSON = Lesson(
     title="Broken access control",
     seam="Loading a listing for edit and delete.",
     package=__name__,
-    stages=(Stage("owner-check", "8/fix", "Only the author's own listing is found."),),
-    exploits=(),
+    stages=(
+        Stage(
+            "authentication-only",
+            "8/code",
+            "Any logged-in user can load any listing for edit and delete.",
+        ),
+        Stage("owner-check", "8/fix", "Only the author's own listing is found."),
+    ),
+    exploits=(
+        Exploit(
+            "edit-foreign-listing",
+            "owner-check",
+            exploits.edit_foreign_listing,
+            "User B edits user A's listing through its number in the URL.",
+        ),
+        Exploit(
+            "delete-foreign-listing",
+            "owner-check",
+            exploits.delete_foreign_listing,
+            "User B deletes user A's listing through its number in the URL.",
+        ),
+    ),
 )

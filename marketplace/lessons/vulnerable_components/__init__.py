@@ -1,6 +1,10 @@
 """Chapter 1: using components with known vulnerabilities."""
 
-from marketplace.lessons.base import Lesson, Stage
+from marketplace.lessons.base import Exploit, Lesson, Stage
+
+from . import exploits
+from .commands import deps_audit
+from .lab import bp
 
 LESSON = Lesson(
     slug="vulnerable-components",
@@ -8,6 +12,19 @@ LESSON = Lesson(
     title="Vulnerable components",
     seam="The requirement set the app is built from (audited, not switched at run time).",
     package=__name__,
-    stages=(Stage("audited", "1/fix", "The project's locked dependencies."),),
-    exploits=(),
+    stages=(
+        Stage("flask-0.12", "1/code", "Flask 0.12 and the Werkzeug/Jinja2 of its time."),
+        Stage("audited", "1/fix", "The project's locked dependencies."),
+    ),
+    exploits=(
+        Exploit(
+            "known-advisories",
+            "audited",
+            exploits.known_advisories,
+            "Audit the active stage's requirement set against the OSV advisory snapshot.",
+        ),
+    ),
+    commands=(deps_audit,),
+    lab_blueprint=bp,
+    lab_links=(("The active stage's requirement set", "requirements.txt"),),
 )

@@ -1,6 +1,8 @@
 """Chapter 7: cross-site scripting."""
 
-from marketplace.lessons.base import Lesson, Stage
+from marketplace.lessons.base import Exploit, Lesson, Stage
+
+from . import exploits
 
 LESSON = Lesson(
     slug="xss",
@@ -8,6 +10,18 @@ LESSON = Lesson(
     title="Cross-site scripting (XSS)",
     seam="The profile edit template's full-name input, and the Content-Security-Policy.",
     package=__name__,
-    stages=(Stage("content-security-policy", "beyond", "Quoted attribute plus a strict CSP."),),
-    exploits=(),
+    stages=(
+        Stage("unquoted-attribute", "7/code", "The full name goes into an unquoted attribute."),
+        Stage("quoted-attribute", "7/fix", "The attribute is quoted (and escaped)."),
+        Stage("content-security-policy", "beyond", "Quoted attribute plus a strict CSP."),
+    ),
+    exploits=(
+        Exploit(
+            "attribute-injection",
+            "quoted-attribute",
+            exploits.attribute_injection,
+            "A full name with a space adds an onmouseover handler; hovering opens a dialog.",
+            needs_browser=True,
+        ),
+    ),
 )

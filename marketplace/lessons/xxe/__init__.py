@@ -1,6 +1,8 @@
 """Chapter 9: XML external entities."""
 
-from marketplace.lessons.base import Lesson, Stage
+from marketplace.lessons.base import Exploit, Lesson, Stage
+
+from . import exploits
 
 LESSON = Lesson(
     slug="xxe",
@@ -8,6 +10,26 @@ LESSON = Lesson(
     title="XML external entities (XXE)",
     seam="Parsing the XML bulk upload of listings.",
     package=__name__,
-    stages=(Stage("defused", "9/fix", "defusedxml, no DTDs, bounded size."),),
-    exploits=(),
+    stages=(
+        Stage(
+            "resolve-entities",
+            "9/code",
+            "lxml with resolve_entities=True: the document's DTD is obeyed.",
+        ),
+        Stage("defused", "9/fix", "defusedxml, no DTDs, bounded size."),
+    ),
+    exploits=(
+        Exploit(
+            "file-disclosure",
+            "defused",
+            exploits.file_disclosure,
+            "An external entity copies a canary file from the server into a listing.",
+        ),
+        Exploit(
+            "entity-expansion",
+            "defused",
+            exploits.entity_expansion,
+            "Nested entities turn a few hundred bytes into thousands of characters.",
+        ),
+    ),
 )

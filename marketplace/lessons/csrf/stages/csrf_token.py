@@ -2,6 +2,9 @@
 
 Safe: another site can make the victim's browser send a form, cookies and all, but it
 cannot read the secret token from our page, and the browser's Origin header gives it away.
+The session cookie is also SameSite=Lax (the app's setting), which stops cross-site posts
+but not this one: a page on another port of the same host is a different origin on the
+same site, so only the token and the Origin check stop it.
 """
 
 from marketplace.security import origin_refusal
