@@ -15,3 +15,15 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 # Limits are declared by the lessons that need them; nothing is limited by default.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def rollback_quietly() -> None:
+    """Roll back after a database error; if the connection is gone, drop it instead.
+
+    During an outage the rollback itself can fail (the connection died mid-transaction);
+    letting that escape from an error handler turns the intended 503 into a 500.
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - any failure here means the connection is unusable
+        db.session.close()
