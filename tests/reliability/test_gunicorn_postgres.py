@@ -124,7 +124,9 @@ def test_twenty_concurrent_clients_on_four_workers(pg_url):
 def _active_stage_in_lab(visitor: Visitor, slug: str) -> str:
     page = visitor.get("/lab/")
     assert page.status_code == 200
-    row = re.search(rf"{re.escape(slug)}.*?<td class=\"active-stage\">([^<(]+)", page.text, re.S)
+    row = re.search(
+        rf"<code>{re.escape(slug)}</code>.*?<td class=\"active-stage\">([^<(]+)", page.text, re.S
+    )
     assert row, f"{slug} not in the lab index"
     return row.group(1).strip()
 
@@ -167,3 +169,26 @@ def test_two_instances_share_sessions_and_stages(pg_url):
         assert run_exploit(replay, LiveTarget(one.base)).exploited is False
         for server in (one, two):
             assert "Traceback" not in server.output()
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"])
+def test_workers_booting_together_apply_the_start_stages(tmp_path, database):
+    """Was a crash: four workers applying MARKETPLACE_STAGES at once raced on the same
+    rows, one died with a UNIQUE violation, and gunicorn shut down."""
+    from marketplace.lessons import all_lessons
+
+    if database == "postgres":
+        url, drop = _postgres_database()
+    else:
+        url, drop = f"sqlite:///{tmp_path}/boot.sqlite", None
+    try:
+        prepare_database(url)
+        with gunicorn(url, workers=4, MARKETPLACE_STAGES="all=vulnerable") as server:
+            lab = Visitor(server.base)
+            for lesson in all_lessons():
+                if len(lesson.stages) > 1:
+                    assert _active_stage_in_lab(lab, lesson.slug) == lesson.stages[0].slug
+            assert "Traceback" not in server.output()
+    finally:
+        if drop:
+            drop()
