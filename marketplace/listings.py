@@ -66,12 +66,21 @@ def index():
     if q:
         return _search(q, per_page)
     after, before = cursor_arg("after"), cursor_arg("before")
-    # ``page`` still works for links people kept, but only for shallow offsets.
-    page = page_number(
-        maximum=MAX_OFFSET // per_page, hint=" Follow the Older link for deeper pages."
-    )
+    # ``page`` still works for links people kept, but only for shallow offsets: past them
+    # the page is empty (not an error) and says how to go deeper, without an O(n) OFFSET.
+    page = page_number()
     if after is not None or before is not None:
         page = 1
+    if page > MAX_OFFSET // per_page:
+        return render_template(
+            "listings/index.html",
+            listings=[],
+            q=q,
+            newer=url_for("listings.index"),
+            older=None,
+            note=f"Numbered pages stop at {MAX_OFFSET // per_page}: "
+            "follow the Older links for older listings.",
+        )
     rows = newest_first(per_page + 1, after=after, before=before, offset=(page - 1) * per_page)
     if before is not None:
         # Fetched upwards: one row too many means there are newer pages still.

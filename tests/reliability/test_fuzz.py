@@ -232,7 +232,6 @@ def test_fuzz_every_route_logged_in(app):
         ("/api/v1/listings?page=%ff", 400),
         ("/api/v1/listings?after=%ff", 400),
         ("/listings/?q=%00", 400),  # was a 500 on PostgreSQL (NUL in a text parameter)
-        ("/api/v1/listings?x%00=1", 400),
     ],
 )
 def test_known_hostile_inputs(client, path, expected):

@@ -125,7 +125,9 @@ def _active_stage_in_lab(visitor: Visitor, slug: str) -> str:
     page = visitor.get("/lab/")
     assert page.status_code == 200
     row = re.search(
-        rf"<code>{re.escape(slug)}</code>.*?<td class=\"active-stage\">([^<(]+)", page.text, re.S
+        rf"<code>{re.escape(slug)}</code>.*?<td class=\"active-stage[^\"]*\">([^<(]+)",
+        page.text,
+        re.S,
     )
     assert row, f"{slug} not in the lab index"
     return row.group(1).strip()
