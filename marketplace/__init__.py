@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import config, errors, security
+from . import config, errors, inputs, security
 from .extensions import db, limiter, migrate
 
 __all__ = ["create_app"]
@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         settings.update(test_config)
     app.config.update(settings)
+    _bound_database_waits(app)
     _refuse_unsafe_production(app)
 
     db.init_app(app)
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .sessions import LessonSessionInterface
 
     app.session_interface = LessonSessionInterface()
+    app.before_request(inputs.refuse_nul_characters)
     app.before_request(security.check_origin)
     app.before_request(load_logged_in_user)
     app.after_request(security.add_headers)
@@ -60,6 +62,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         return {"lab_enabled": app.config["LAB_ENABLED"]}
 
     return app
+
+
+def _bound_database_waits(app: Flask) -> None:
+    """A database that does not answer costs seconds, not minutes: then the 503 page."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("connect_timeout", 2)  # libpq waits forever by default
+        options["connect_args"] = connect_args
+        options.setdefault("pool_timeout", 5)  # waiting for a free pooled connection
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _refuse_unsafe_production(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from flask import g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, session, url_for
 
 from .extensions import db
 from .lessons import active
@@ -26,6 +26,10 @@ def _seam():
 
 def load_logged_in_user() -> None:
     """Before each request: read the login from the session, and the user row if it exists."""
+    if getattr(session, "unavailable", False):
+        # The session store did not answer: "log in" would be wrong (and lose the form the
+        # user sent); "try again in a few seconds" is right.
+        abort(503)
     login = _seam().current_login(session)
     g.login = Login(**login) if login else None
     g.user = db.session.get(User, g.login.user_id) if g.login else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import sys
 
 import click
 from flask import current_app
@@ -176,3 +177,28 @@ def lab_reset(lesson: str | None) -> None:
 
 
 from . import cli_attack  # noqa: E402, F401 - registers attack and audit on ``main``
+
+
+@main.command("seed-listings")
+@click.argument("count", type=click.IntRange(1, 10_000_000))
+@click.option(
+    "--users",
+    default=100,
+    show_default=True,
+    type=click.IntRange(1, 100_000),
+    help="How many synthetic sellers share the listings.",
+)
+@click.option("--seed", type=int, help="Random seed, for repeatable titles.")
+@with_appcontext
+def seed_listings_command(count: int, users: int, seed: int | None) -> None:
+    """Bulk-create COUNT synthetic listings (for scale tests and benchmarks)."""
+    from .seeding import seed_listings
+
+    with click.progressbar(length=count, label="Seeding listings", file=sys.stderr) as bar:
+        result = seed_listings(count, users=users, progress=bar.update, seed=seed)
+    click.echo(
+        f"{result['listings']:,} listings by {result['users']:,} sellers in "
+        f"{result['seconds']:.1f} s ({result['listings'] / result['seconds']:,.0f}/s); "
+        f"titles end in lot-{result['run']}-<n>; sellers log in as "
+        f"seller-{result['run']}-<n>@example.com with {result['password']}"
+    )

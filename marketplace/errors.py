@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, render_template, request
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
-from .extensions import db
+from .extensions import db, rollback_quietly
 
 log = logging.getLogger(__name__)
 
@@ -51,13 +51,21 @@ def _sql_error(exc: Exception) -> bool:
 def register(app) -> None:
     app.register_error_handler(HTTPException, error_response)
 
+    @app.errorhandler(DBAPIError)
+    def database_error(exc):
+        # A lost connection can surface as any driver error class (InterfaceError
+        # "connection is closed", ...): that is an outage too. Anything else is our bug.
+        if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return database_unavailable(exc)
+        return unexpected(exc)
+
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
     def database_unavailable(exc):
         if _sql_error(exc):
             return unexpected(exc)
         log.error("database unavailable: %s", exc.__class__.__name__)
-        db.session.rollback()
+        rollback_quietly()
         return error_response(ServiceUnavailable())
 
     @app.errorhandler(Exception)

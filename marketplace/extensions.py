@@ -28,3 +28,15 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def rollback_quietly() -> None:
+    """Roll back after a database error; if the connection is gone, drop it instead.
+
+    During an outage the rollback itself can fail (the connection died mid-transaction);
+    letting that escape from an error handler turns the intended 503 into a 500.
+    """
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - any failure here means the connection is unusable
+        db.session.close()

@@ -2,13 +2,32 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from werkzeug.datastructures import CombinedMultiDict
 from wtforms import EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from .models import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
 from .passwords import MAX_LENGTH, policy_errors
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class Form(FlaskForm):
+    """A browser form: it reads form-encoded or multipart bodies, never JSON.
+
+    Flask-WTF would otherwise build the form data from a JSON body, and fail with a 500
+    on JSON that is not an object of strings (``"x"``, ``[1]``, ``{"title": [1]}``). A
+    JSON body now simply brings no fields, so the form answers with its usual 400.
+    """
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if request.is_json and request.method in UNSAFE_METHODS:
+                return CombinedMultiDict((request.files, request.form))
+            return super().wrap_formdata(form, formdata)
 
 
 def strong_password(form, field) -> None:
@@ -32,41 +51,41 @@ def _email():
     return [DataRequired(), Length(max=EMAIL_MAX), Email(check_deliverability=False)]
 
 
-class SignupForm(FlaskForm):
+class SignupForm(Form):
     full_name = StringField("Full name", [DataRequired(), Length(max=NAME_MAX)])
     email = EmailField("E-mail", _email(), filters=[_strip])
     password = PasswordField("Password", [DataRequired(), strong_password])
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField("E-mail", [DataRequired(), Length(max=EMAIL_MAX)], filters=[_strip])
     password = PasswordField("Password", [DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", [DataRequired(), Length(max=MAX_LENGTH)])
     new_password = PasswordField("New password", [DataRequired(), strong_password])
 
 
-class EditProfileForm(FlaskForm):
+class EditProfileForm(Form):
     full_name = StringField("Full name", [DataRequired(), Length(max=NAME_MAX)])
     email = EmailField("E-mail", _email(), filters=[_strip])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField("Password", [DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class ListingForm(FlaskForm):
+class ListingForm(Form):
     title = StringField("Title", [DataRequired(), Length(max=TITLE_MAX), no_nul])
     description = TextAreaField(
         "Description", [DataRequired(), Length(max=DESCRIPTION_MAX), no_nul]
     )
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField("XML file of listings", [FileRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """A form with nothing but its CSRF token: logout, delete listing, lab actions."""

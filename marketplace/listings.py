@@ -2,33 +2,55 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from . import auth
 from .extensions import db
 from .forms import ConfirmForm, ListingForm, UploadForm
 from .lessons import active
-from .models import DESCRIPTION_MAX, TITLE_MAX, Listing
+from .models import DESCRIPTION_MAX, ID_MAX, TITLE_MAX, Listing
+from .pagination import MAX_OFFSET, CursorError, cursor_of, decode_cursor, newest_first
 from .uploads import MAX_LISTINGS, UploadError
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
-# Ids are 32-bit on every database; a larger number is an unknown listing (404), not a
-# database overflow (500).
-ID_MAX = 2**31 - 1
 
-
-def page_number(name: str = "page", default: int = 1, maximum: int = 10**6) -> int:
+def page_number(name: str = "page", default: int = 1, maximum: int = 10**6, hint: str = "") -> int:
     """A positive page number from the query string, or a 400 that says what is wrong."""
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
     # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        abort(400, description=f"{name} must be a whole number from 1 to {maximum}.")
+        abort(400, description=f"{name} must be a whole number from 1 to {maximum}.{hint}")
     return int(raw)
+
+
+def cursor_arg(name: str) -> tuple[datetime, int] | None:
+    """The decoded cursor in ``?<name>=``, None when absent, or a 400 when malformed."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        return decode_cursor(raw)
+    except CursorError as exc:
+        abort(
+            400,
+            description=f"{name}: {exc}; use the cursor exactly as a previous page gave it.",
+        )
+
+
+def as_row(listing: Listing) -> dict:
+    """The shape the index template shows (the same as the search seam returns)."""
+    return {
+        "id": listing.id,
+        "title": listing.title,
+        "description": listing.description,
+        "created_at": listing.created_at,
+        "author_name": listing.author.full_name,
+    }
 
 
 def _listing_form(**kwargs) -> ListingForm:
@@ -38,41 +60,63 @@ def _listing_form(**kwargs) -> ListingForm:
 
 @bp.route("/")
 def index():
-    """Newest listings first, 20 a page; ``?q=`` searches title and description."""
+    """Newest listings first, 20 a page, "older"/"newer" by cursor; ``?q=`` searches."""
     per_page = 20
-    page = page_number()
     q = request.args.get("q", "").strip()
-    offset = (page - 1) * per_page
     if q:
-        if len(q) > 200:
-            abort(400, description="The search is too long: use at most 200 characters.")
-        if "\x00" in q:
-            abort(400, description="The search cannot contain a NUL character (\\0).")
-        rows = active("sql-injection").search_listings(q, per_page + 1, offset)
+        return _search(q, per_page)
+    after, before = cursor_arg("after"), cursor_arg("before")
+    # ``page`` still works for links people kept, but only for shallow offsets: past them
+    # the page is empty (not an error) and says how to go deeper, without an O(n) OFFSET.
+    page = page_number()
+    if after is not None or before is not None:
+        page = 1
+    if page > MAX_OFFSET // per_page:
+        return render_template(
+            "listings/index.html",
+            listings=[],
+            q=q,
+            newer=url_for("listings.index"),
+            older=None,
+            note=f"Numbered pages stop at {MAX_OFFSET // per_page}: "
+            "follow the Older links for older listings.",
+        )
+    rows = newest_first(per_page + 1, after=after, before=before, offset=(page - 1) * per_page)
+    if before is not None:
+        # Fetched upwards: one row too many means there are newer pages still.
+        has_newer, rows = len(rows) > per_page, rows[-per_page:]
+        has_older = True
     else:
-        rows = db.session.scalars(
-            select(Listing)
-            .options(joinedload(Listing.author))
-            .order_by(Listing.created_at.desc(), Listing.id.desc())
-            .limit(per_page + 1)
-            .offset(offset)
-        ).all()
-        rows = [
-            {
-                "id": r.id,
-                "title": r.title,
-                "description": r.description,
-                "created_at": r.created_at,
-                "author_name": r.author.full_name,
-            }
-            for r in rows
-        ]
+        has_newer = after is not None or page > 1
+        has_older, rows = len(rows) > per_page, rows[:per_page]
+    rows = [as_row(r) for r in rows]
+    newer = older = None
+    if rows and has_newer:
+        newer = url_for("listings.index", before=cursor_of(rows[0]))
+    if rows and has_older:
+        older = url_for("listings.index", after=cursor_of(rows[-1]))
+    if not rows and (after is not None or before is not None):
+        newer = url_for("listings.index")
+    return render_template("listings/index.html", listings=rows, q=q, newer=newer, older=older)
+
+
+SEARCH_MAX_PAGES = 50
+
+
+def _search(q: str, per_page: int):
+    """Search results by page: the search seam takes an offset, capped to stay bounded."""
+    if len(q) > 200:
+        abort(400, description="The search is too long: use at most 200 characters.")
+    if "\x00" in q:
+        abort(400, description="The search cannot contain a NUL character (\\0).")
+    page = page_number(maximum=SEARCH_MAX_PAGES, hint=" Refine the search to see fewer results.")
+    rows = active("sql-injection").search_listings(q, per_page + 1, (page - 1) * per_page)
+    newer = url_for("listings.index", q=q, page=page - 1) if page > 1 else None
+    older = None
+    if len(rows) > per_page and page < SEARCH_MAX_PAGES:
+        older = url_for("listings.index", q=q, page=page + 1)
     return render_template(
-        "listings/index.html",
-        listings=rows[:per_page],
-        page=page,
-        has_next=len(rows) > per_page,
-        q=q,
+        "listings/index.html", listings=rows[:per_page], q=q, newer=newer, older=older
     )
 
 

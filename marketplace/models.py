@@ -14,6 +14,9 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 NAME_MAX = 100
 EMAIL_MAX = 254
+# Ids are INTEGER columns: routes refuse (404) larger ids before they reach a database
+# driver that cannot bind them (SQLite: OverflowError; PostgreSQL: out of range).
+ID_MAX = 2**31 - 1
 
 
 class User(db.Model):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
 from .clock import utcnow
-from .extensions import db
+from .extensions import db, rollback_quietly
 from .models import UserSession
 
 log = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class ServerSideSessionInterface(SessionInterface):
             row = db.session.get(UserSession, key)
         except SQLAlchemyError:
             # The database is away: carry on anonymous; views that need it answer 503.
-            db.session.rollback()
+            rollback_quietly()
             session = ServerSession(key=key, new=False)
             session.unavailable = True
             return session
@@ -111,7 +111,7 @@ class ServerSideSessionInterface(SessionInterface):
         try:
             self._save(app, session, response)
         except SQLAlchemyError:
-            db.session.rollback()
+            rollback_quietly()
             log.warning("session not saved: the database is not answering")
 
     def _save(self, app, session: ServerSession, response) -> None:

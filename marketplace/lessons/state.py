@@ -10,7 +10,7 @@ from flask import current_app, g
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
-from marketplace.extensions import db
+from marketplace.extensions import db, rollback_quietly
 from marketplace.models import LessonStage
 
 from .registry import all_lessons, get_lesson
@@ -67,7 +67,7 @@ def _stored() -> dict[str, str]:
             rows = db.session.execute(select(LessonStage.lesson, LessonStage.stage)).all()
         except SQLAlchemyError:
             # No table yet, or the database is away: every lesson at its fixed stage.
-            db.session.rollback()
+            rollback_quietly()
             log.warning("lesson stages unreadable; using every lesson's fixed stage")
             rows = []
         g.lesson_stages = dict(rows)

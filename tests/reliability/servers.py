@@ -1,0 +1,314 @@
+"""Real servers for the reliability tests: gunicorn and a private PostgreSQL cluster.
+
+Everything binds 127.0.0.1 on a free port, is bounded in time, and is stopped in a
+``finally`` by the process id it was started with.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+
+REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
+SECRET = "reliability-test-secret"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def unavailable(message: str):
+    """Skip with the reason, or fail when PostgreSQL tests are mandatory (CI)."""
+    if REQUIRE_POSTGRES:
+        pytest.fail(message + " (MARKETPLACE_REQUIRE_POSTGRES=1 makes this mandatory)")
+    pytest.skip(message)
+
+
+def prepare_database(url: str) -> None:
+    """Migrate (the real migrations, as ``marketplace db upgrade`` does) and seed the demo."""
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.demo import seed_demo
+    from marketplace.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "STAGES": ""})
+    with app.app_context():
+        upgrade()
+        seed_demo()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def create_users(url: str, count: int, password: str) -> list[tuple[int, str]]:
+    """``count`` users sharing one password hash (hashing each would take seconds)."""
+    from marketplace import create_app
+    from marketplace.extensions import db
+    from marketplace.models import User
+    from marketplace.passwords import hash_password
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "STAGES": ""})
+    with app.app_context():
+        digest = hash_password(password)
+        users = [
+            User(full_name=f"Load {n}", email=f"load{n}@example.com", password_hash=digest)
+            for n in range(count)
+        ]
+        db.session.add_all(users)
+        db.session.commit()
+        result = [(u.id, u.email) for u in users]
+        db.session.remove()
+        db.engine.dispose()
+    return result
+
+
+# Each worker reports when it has loaded the app: marketplace.wsgi applies
+# MARKETPLACE_STAGES as every worker boots, so a test that switches a stage before all
+# workers are up could see a late worker reset it.
+READY_HOOK = """
+import os, pathlib
+
+def post_worker_init(worker):
+    pathlib.Path(os.environ["MP_TEST_READY_DIR"], str(worker.pid)).touch()
+"""
+
+
+@dataclass
+class Gunicorn:
+    base: str
+    process: subprocess.Popen
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[Gunicorn]:
+    """``gunicorn marketplace.wsgi:app`` on a free loopback port; killed afterwards."""
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="mp-gunicorn-"))
+    log = folder / "gunicorn.log"
+    ready = folder / "ready"
+    ready.mkdir()
+    (folder / "hook.py").write_text(READY_HOOK)
+    environment = {
+        **os.environ,
+        "MARKETPLACE_DATABASE_URL": database_url,
+        "MARKETPLACE_ENV": "development",
+        "MARKETPLACE_SECRET_KEY": SECRET,
+        "MARKETPLACE_STAGES": "",
+        **env,
+        "MP_TEST_READY_DIR": str(ready),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(folder / "hook.py"),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"{HOST}:{port}",
+        "--timeout",
+        "30",
+        "--graceful-timeout",
+        "5",
+        "--log-level",
+        "warning",
+        "marketplace.wsgi:app",
+    ]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, env=environment, stdout=out, stderr=out)
+    server = Gunicorn(f"http://{HOST}:{port}", process, log)
+    try:
+        deadline = time.monotonic() + 30
+        while len(list(ready.iterdir())) < workers:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("not every gunicorn worker was up within 30 s")
+            time.sleep(0.1)
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
+            try:
+                requests.get(server.base + "/listings/", timeout=2)
+                break
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not answer within 30 s") from None
+                time.sleep(0.2)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def postgres_binaries() -> Path | None:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists() and (candidate / "pg_ctl").exists():
+            return candidate
+    found = shutil.which("initdb")
+    return Path(found).parent if found and shutil.which("pg_ctl") else None
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster in a temp dir, on its own port, that a test can stop."""
+
+    def __init__(self) -> None:
+        self.bin = postgres_binaries()
+        if self.bin is None:
+            unavailable("the outage test needs PostgreSQL's initdb and pg_ctl (apt: postgresql)")
+        self.as_root = os.geteuid() == 0
+        if self.as_root and shutil.which("runuser") is None:
+            unavailable("running initdb as root needs runuser to switch to the postgres user")
+        self.folder = Path(tempfile.mkdtemp(prefix="mp-private-pg-"))
+        self.data = self.folder / "data"
+        self.port = free_port()
+        if self.as_root:
+            try:
+                shutil.chown(self.folder, "postgres", "postgres")
+            except (LookupError, PermissionError) as exc:
+                shutil.rmtree(self.folder, ignore_errors=True)
+                unavailable(f"cannot hand a temp dir to the postgres user: {exc}")
+
+    def _run(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+        command = [str(self.bin / args[0]), *args[1:]]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+    def init(self) -> None:
+        result = self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        if result.returncode != 0:
+            self.cleanup()
+            unavailable(f"initdb failed: {result.stderr.strip()[-500:]}")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses={HOST} -c fsync=off "
+            "-c full_page_writes=off -c max_connections=50"
+        )
+        result = self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "postgres.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"pg_ctl start failed: {result.stdout}{result.stderr}")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop")
+
+    def running(self) -> bool:
+        return self._run("pg_ctl", "-D", str(self.data), "status").returncode == 0
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@{HOST}:{self.port}/{database}"
+
+    def create_database(self, name: str) -> str:
+        from marketplace.config import database_url
+
+        if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+            raise ValueError(name)
+        engine = create_engine(database_url(self.url(), ""), isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        return self.url(name)
+
+    def cleanup(self) -> None:
+        if self.data.exists() and self.running():
+            self.stop("immediate")
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def private_postgres() -> Iterator[PrivatePostgres]:
+    cluster = PrivatePostgres()
+    cluster.init()
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.cleanup()
+
+
+def csrf_token(html: str) -> str | None:
+    for tag in re.findall(r"<input\b[^>]*>", html):
+        if 'name="csrf_token"' in tag:
+            value = re.search(r'value="([^"]*)"', tag)
+            return value.group(1) if value else None
+    return None
+
+
+class Visitor:
+    """A browser-like client of a live server: cookies, CSRF tokens, bounded waits."""
+
+    def __init__(self, base: str, timeout: float = 10):
+        self.base = base
+        self.http = requests.Session()
+        self.timeout = timeout
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.http.get(self.base + path, allow_redirects=False, **kwargs)
+
+    def post(self, path: str, data: dict, **kwargs) -> requests.Response:
+        kwargs.setdefault("timeout", self.timeout)
+        return self.http.post(self.base + path, data=data, allow_redirects=False, **kwargs)
+
+    def token(self, path: str) -> str:
+        page = self.get(path)
+        token = csrf_token(page.text)
+        assert token, f"no CSRF token on {path} ({page.status_code})"
+        return token
+
+    def submit(self, path: str, data: dict, form_path: str | None = None) -> requests.Response:
+        return self.post(path, {**data, "csrf_token": self.token(form_path or path)})
+
+    def login(self, email: str, password: str) -> requests.Response:
+        return self.submit("/user/login", {"email": email, "password": password})

@@ -1,0 +1,65 @@
+"""The benchmark's own parts: wrk's output is read right, the Python fallback loads a server."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from marketplace.exploits.runner import live_server
+
+ROOT = Path(__file__).resolve().parents[2]
+spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+bench = importlib.util.module_from_spec(spec)
+sys.modules["bench_run"] = bench  # dataclasses look their module up there
+spec.loader.exec_module(bench)
+
+WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:40000/listings/
+  2 threads and 16 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    38.10ms   12.50ms 120.00ms   87.50%
+    Req/Sec   210.00     40.00   300.00     70.50%
+  Latency Distribution
+     50%   36.20ms
+     75%   44.00ms
+     90%    1.20s
+     99%  110.00ms
+  1262 requests in 3.01s, 6.40MB read
+  Non-2xx or 3xx responses: 3
+  Socket errors: connect 0, read 2, write 0, timeout 1
+Requests/sec:    419.30
+Transfer/sec:      2.13MB
+"""
+
+
+def test_wrk_output_is_parsed(monkeypatch):
+    def fake_run(command, **kwargs):
+        assert command[0] == "wrk" and command[-1].startswith("http://127.0.0.1:")
+        assert command[-3:-1] == ["-H", "Cookie: session=x"]
+        return subprocess.CompletedProcess(command, 0, stdout=WRK_OUTPUT, stderr="")
+
+    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    result = bench.load_wrk("http://127.0.0.1:40000/listings/", 3, 16, {"Cookie": "session=x"})
+    assert (result.rps, result.requests, result.errors) == (419.30, 1262, 6)
+    assert (result.p50_ms, result.p90_ms) == (36.2, 1200.0)
+
+
+def test_python_fallback_loads_a_live_server(app):
+    with live_server(app) as url:
+        result = bench.load_python(url + "listings/", 0.5, 2, {})
+    assert result.requests > 0 and result.errors == 0 and result.rps > 0
+    assert 0 < result.p50_ms <= result.p90_ms
+
+
+def test_fetch_refuses_anything_but_loopback():
+    with pytest.raises(ValueError, match="loopback"):
+        bench.fetch("http://example.com:80/")
+
+
+def test_series_median_spread_and_overlap():
+    a, b = bench.Series([1.0, 3.0, 2.0]), bench.Series([2.5, 4.0])
+    assert a.median == 2.0 and a.spread == "1–3"
+    assert a.overlaps(b) and not a.overlaps(bench.Series([5.0, 6.0]))
