@@ -10,6 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from flask_migrate import upgrade
 from flask_migrate.cli import db as db_commands
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from . import create_app
@@ -40,6 +41,26 @@ class MarketplaceGroup(FlaskGroup):
     def list_commands(self, ctx):
         self._lesson_commands()
         return super().list_commands(ctx)
+
+    def invoke(self, ctx):
+        """A database that is missing, unmigrated or unreachable is a message, not a traceback."""
+        try:
+            return super().invoke(ctx)
+        except SQLAlchemyError as exc:
+            raise click.ClickException(database_advice(exc)) from None
+
+
+def database_advice(exc: Exception) -> str:
+    text = str(getattr(exc, "orig", exc)).splitlines()[0]
+    if "no such table" in text or "does not exist" in text:
+        return (
+            f"the database has no tables yet ({text}); run `marketplace db upgrade` "
+            "(or `make run`, which migrates) first."
+        )
+    return (
+        f"the database did not answer ({text}); check MARKETPLACE_DATABASE_URL and that "
+        "the database server is running."
+    )
 
 
 main = MarketplaceGroup(

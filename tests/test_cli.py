@@ -155,3 +155,24 @@ def test_run_refuses_a_busy_port_before_touching_the_database(app, cli, set_stag
     assert result.exit_code != 0
     assert f"127.0.0.1:{port} is already in use" in result.output
     assert active(app) == "client-cookie"  # the running server's stages were left alone
+
+
+def test_an_unmigrated_database_is_a_message_not_a_traceback(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {**os.environ, "MARKETPLACE_DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite"}
+    env.pop("MARKETPLACE_STAGES", None)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "marketplace"), "lab", "set", "xss", "quoted-attribute"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    assert "run `marketplace db upgrade`" in done.stderr
+    assert "Traceback" not in done.stderr
