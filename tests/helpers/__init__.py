@@ -68,3 +68,13 @@ def add_listings(app, email: str, n: int, prefix: str = "Item") -> None:
             for i in range(n)
         )
         db.session.commit()
+
+
+def every_cell(lesson):
+    """Parametrize a test over every (stage, exploit) cell of a lesson, in catalogue order."""
+    import pytest
+
+    cells = [(stage.slug, exploit) for stage in lesson.stages for exploit in lesson.exploits]
+    return pytest.mark.parametrize(
+        ("stage", "exploit"), cells, ids=[f"{s}-{e.name}" for s, e in cells]
+    )

@@ -9,13 +9,13 @@ from marketplace.exploits.runner import run_exploit
 from marketplace.extensions import db
 from marketplace.lessons import get_lesson
 from marketplace.models import Listing, User
+from tests.helpers import every_cell
 
 LESSON = get_lesson("broken-access-control")
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 STAGES = [s.slug for s in LESSON.stages]
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

@@ -10,9 +10,9 @@ from marketplace.lessons.broken_authentication import exploits
 from marketplace.lessons.broken_authentication.stages import hardened
 from marketplace.models import User
 from tests.conftest import make_app
+from tests.helpers import every_cell
 
 LESSON = get_lesson("broken-authentication")
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 # How each exploit says it succeeded, and the defences it may legitimately meet.
 EVIDENCE = {
     "message-enumeration": ("tells registered e-mails apart", ("the same answer",)),
@@ -23,7 +23,7 @@ GENERIC = "Invalid e-mail or password."
 THROTTLED = "Too many failed logins"
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

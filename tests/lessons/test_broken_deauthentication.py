@@ -4,12 +4,12 @@ import pytest
 
 from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import get_lesson
+from tests.helpers import every_cell
 
 LESSON = get_lesson("broken-deauthentication")
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

@@ -10,15 +10,15 @@ from marketplace.exploits.runner import run_exploit
 from marketplace.extensions import db
 from marketplace.lessons import get_lesson
 from marketplace.models import Listing
+from tests.helpers import every_cell
 
 LESSON = get_lesson("csrf")
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 STAGES = [s.slug for s in LESSON.stages]
 LISTING = {"title": "Blue kettle", "description": "1.7 litres, boils fast."}
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, live_target, stage, exploit):
     set_stage(LESSON.slug, stage)
     started = time.perf_counter()

@@ -9,14 +9,14 @@ from jsonschema.exceptions import ValidationError
 from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import get_lesson
 from marketplace.openapi import response_schema, spec
+from tests.helpers import every_cell
 
 LESSON = get_lesson("sensitive-data-exposure")
 STAGES = [s.slug for s in LESSON.stages]
-CELLS = [(stage, exploit) for stage in STAGES for exploit in LESSON.exploits]
 LISTINGS = "/api/v1/listings"
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

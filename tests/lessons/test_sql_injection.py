@@ -15,12 +15,12 @@ from marketplace.extensions import db
 from marketplace.lessons import active, get_lesson
 from marketplace.lessons.sql_injection.exploits import listings_on, search_path
 from marketplace.models import Listing, User
+from tests.helpers import every_cell
 from tests.helpers.sqlifuzzer import sqli_fuzzer
 
 LESSON = get_lesson("sql-injection")
 STAGES = [s.slug for s in LESSON.stages]
 VULNERABLE = ["concat", "quote-escape"]
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 # What a summary says when the attack worked, and when it was defended.
 WORDING = {
     "quote-breakout": ("breaks the SQL", "treated as text"),
@@ -29,7 +29,7 @@ WORDING = {
 }
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(app, backend, set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

@@ -11,16 +11,16 @@ import marketplace
 from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import get_lesson
 from marketplace.lessons.vulnerable_components import commands, osv
+from tests.helpers import every_cell
 
 LESSON = get_lesson("vulnerable-components")
 STAGES = [s.slug for s in LESSON.stages]
-CELLS = [(stage, exploit) for stage in STAGES for exploit in LESSON.exploits]
 LOCK = Path(marketplace.__file__).parent / "requirements-lock.txt"
 FLASK_012 = LESSON.module("flask-0.12").requirements_file()
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

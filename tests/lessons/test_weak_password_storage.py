@@ -12,9 +12,9 @@ from marketplace.lessons.weak_password_storage import crack, formats, lab
 from marketplace.lessons.weak_password_storage.commands import crack_command, dump_users_command
 from marketplace.models import User
 from tests.conftest import make_app
+from tests.helpers import every_cell
 
 LESSON = get_lesson("weak-password-storage")
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 MARKERS = {
     "plaintext": "plain$",
     "sha256": "sha256$",
@@ -37,7 +37,7 @@ def stored_hash(app, email):
         return db.session.scalar(select(User.password_hash).where(User.email == email))
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)

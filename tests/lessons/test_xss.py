@@ -11,9 +11,9 @@ import marketplace
 from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import get_lesson
 from marketplace.lessons.xss.stages import content_security_policy, unquoted_attribute
+from tests.helpers import every_cell
 
 LESSON = get_lesson("xss")
-CELLS = [(stage.slug, exploit) for stage in LESSON.stages for exploit in LESSON.exploits]
 STAGES = [s.slug for s in LESSON.stages]
 FIXED_STAGES = STAGES[LESSON.index("quoted-attribute") :]
 INPUT_START = '<input id="full_name" name="full_name" type="text" maxlength="100" required '
@@ -21,7 +21,7 @@ TEMPLATES = Path(marketplace.__file__).parent / "templates"
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, live_target, stage, exploit):
     set_stage(LESSON.slug, stage)
     started = time.perf_counter()

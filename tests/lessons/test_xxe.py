@@ -11,13 +11,13 @@ from marketplace.extensions import db
 from marketplace.lessons import get_lesson
 from marketplace.models import Listing, count
 from marketplace.uploads import MAX_DOCUMENT_BYTES, MAX_LISTINGS
+from tests.helpers import every_cell
 
 LESSON = get_lesson("xxe")
 STAGES = [s.slug for s in LESSON.stages]
-CELLS = [(stage, exploit) for stage in STAGES for exploit in LESSON.exploits]
 
 
-@pytest.mark.parametrize(("stage", "exploit"), CELLS, ids=[f"{s}-{e.name}" for s, e in CELLS])
+@every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
