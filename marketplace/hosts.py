@@ -8,6 +8,8 @@ whatever server runs the app (``marketplace run``, gunicorn, a test server):
   A page on an attacker's domain that DNS-rebinds that domain to 127.0.0.1 reaches the
   app from the learner's own browser, but with the attacker's name in ``Host``: refused.
   In production, ``MARKETPLACE_ALLOWED_HOSTS`` (when set) is the list of names answered.
+  (Not Flask's ``TRUSTED_HOSTS``: it cannot say "any 127.x.y.z", and a refused request
+  has no URL adapter, so the error page's ``url_for`` fails and the 400 becomes a 500.)
 * :func:`vulnerable_stages_loopback_only`: while any lesson is not at its fixed stage,
   only loopback clients are answered (unless ``MARKETPLACE_LAB_ALLOW_REMOTE=1``).
 """
@@ -46,9 +48,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# A server bound to every interface is reached on loopback.
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
+
+
 def address_url(host: str, port: int | str) -> str:
     """``http://host:port/`` for a bound address; a wildcard bind is reached on loopback."""
-    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)  # noqa: S104  # nosec B104
+    host = _WILDCARDS.get(host, host)
     return f"http://[{host}]:{port}/" if ":" in host else f"http://{host}:{port}/"
 
 
