@@ -49,7 +49,7 @@ def is_loopback(host: str) -> bool:
 
 
 # A server bound to every interface is reached on loopback.
-_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104
+_WILDCARDS = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}  # noqa: S104  # nosec B104
 
 
 def address_url(host: str, port: int | str) -> str:
