@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import config, errors, inputs, security
+from . import config, errors, hosts, inputs, security
 from .extensions import db, limiter, migrate
 
 __all__ = ["create_app"]
@@ -32,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .sessions import LessonSessionInterface
 
     app.session_interface = LessonSessionInterface()
+    # Who may talk to the app comes first: a refused Host or client reaches no view.
+    app.before_request(hosts.check_host)
+    app.before_request(hosts.vulnerable_stages_loopback_only)
     app.before_request(inputs.refuse_nul_characters)
     app.before_request(security.check_origin)
     app.before_request(load_logged_in_user)

@@ -106,7 +106,7 @@ def _require_free_port(host: str, port: int) -> None:
 def run_command(host: str, port: int) -> None:
     """Migrate, seed demo data and serve the marketplace (lab mode unless production)."""
     from .demo import demo_credentials
-    from .lab.guard import is_loopback
+    from .hosts import address_url, is_loopback
 
     app = current_app._get_current_object()
     if app.config["LAB_ENABLED"] and not is_loopback(host) and not app.config["LAB_ALLOW_REMOTE"]:
@@ -122,6 +122,11 @@ def run_command(host: str, port: int) -> None:
     click.echo(f"Marketplace on {url}/listings/  ({app.config['MARKETPLACE_ENV']})")
     if app.config["LAB_ENABLED"]:
         click.echo(f"Lab on {url}/lab/")
+        if not is_loopback(host) and not app.config["ALLOWED_HOSTS"]:
+            click.echo(
+                "Remote clients must address this server by a name listed in "
+                "MARKETPLACE_ALLOWED_HOSTS (e.g. its IP address); other names get a 400."
+            )
         click.echo(
             "Stages: "
             + (
@@ -134,6 +139,8 @@ def run_command(host: str, port: int) -> None:
             click.echo(f"  {email:<20} {password:<22} {name}")
     else:
         click.echo("Production mode: for real traffic run gunicorn marketplace.wsgi:app")
+    # The lab's attack button targets this address, never a name taken from a request.
+    app.config["LAB_TARGET_URL"] = address_url(host, port)
     # Not app.run(): Flask ignores it inside its own CLI (FLASK_RUN_FROM_CLI), serving nothing.
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
 

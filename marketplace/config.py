@@ -13,6 +13,9 @@ class ConfigError(RuntimeError):
 
 
 ENVIRONMENTS = ("development", "production")
+# Bytes of key material a production secret key needs (token_hex(32) gives 64 characters).
+MIN_SECRET_BYTES = 32
+NEW_KEY_COMMAND = "python -c 'import secrets; print(secrets.token_hex(32))'"
 
 
 def database_url(raw: str | None, instance_path: str) -> str:
@@ -42,6 +45,11 @@ def instance_secret_key(instance_path: str) -> str:
     return key
 
 
+def allowed_hosts(raw: str) -> list[str]:
+    """``MARKETPLACE_ALLOWED_HOSTS``: comma-separated names (``.example.com`` = subdomains too)."""
+    return [name.strip().strip("[]").lower() for name in raw.split(",") if name.strip()]
+
+
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from ``MARKETPLACE_*`` variables."""
     env = os.environ if environ is None else environ
@@ -55,12 +63,20 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
     if production and not secret:
         raise ConfigError(
             "MARKETPLACE_ENV=production needs MARKETPLACE_SECRET_KEY: set it to a long random "
-            "value, e.g. the output of: python -c 'import secrets; print(secrets.token_hex(32))'"
+            f"value, e.g. the output of: {NEW_KEY_COMMAND}"
+        )
+    if production and len(secret.encode("utf-8")) < MIN_SECRET_BYTES:
+        # A short key can be guessed offline from one signed cookie or CSRF token.
+        raise ConfigError(
+            f"MARKETPLACE_SECRET_KEY is too short ({len(secret.encode('utf-8'))} bytes): "
+            f"production needs at least {MIN_SECRET_BYTES} bytes of random key material, "
+            f"e.g. the output of: {NEW_KEY_COMMAND}"
         )
     return {
         "MARKETPLACE_ENV": mode,
         "LAB_ENABLED": not production,
         "LAB_ALLOW_REMOTE": env.get("MARKETPLACE_LAB_ALLOW_REMOTE") == "1",
+        "ALLOWED_HOSTS": allowed_hosts(env.get("MARKETPLACE_ALLOWED_HOSTS", "")),
         "SECRET_KEY": secret or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MARKETPLACE_DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},

@@ -40,7 +40,12 @@ def error_response(error: HTTPException):
             description=description,
             advice=advice,
         )
-    return response, code, {"Retry-After": "5"} if code == 503 else {}
+    # The exception's own headers (405's Allow, 401's WWW-Authenticate, ...) belong on the
+    # answer; its Content-Type does not, the page above sets that.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    if code == 503 and not any(k.lower() == "retry-after" for k, _ in headers):
+        headers.append(("Retry-After", "5"))
+    return response, code, headers
 
 
 def _sql_error(exc: Exception) -> bool:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, request
 
+from .hosts import host_allowed, host_name
 from .lessons import active
 
 # The lab's own pages always get the strict policy, whatever stage the xss lesson is at.
@@ -47,12 +48,25 @@ def origin_refusal(req) -> str | None:
     return f"Cross-origin request refused: it came from {origin}, not from {expected}."
 
 
+def lab_origin_refusal(req) -> str | None:
+    """The lab's own check: same origin, and that origin must name this machine.
+
+    The Host check already refuses other names; this repeats it for the Origin, so a
+    request the browser labels as coming from a rebound attacker's page never switches a
+    stage, even if the Host check were ever relaxed.
+    """
+    origin = req.headers.get("Origin")
+    if origin is not None and not host_allowed(host_name(urlsplit(origin).netloc)):
+        return f"Cross-origin request refused: the lab accepts only loopback origins, not {origin}."
+    return origin_refusal(req)
+
+
 def check_origin() -> None:
     """Before each state-changing request: the csrf lesson decides on Origin/Referer."""
     if request.method not in UNSAFE_METHODS:
         return
     if is_lab_request(request):
-        refusal = origin_refusal(request)
+        refusal = lab_origin_refusal(request)
     else:
         refusal = active("csrf").check_origin(request)
     if refusal:
@@ -64,6 +78,9 @@ def add_headers(response):
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if is_lab_request(request) or (g.get("login") is not None and request.endpoint != "static"):
+        # Someone's own pages and the lab's state must not stay in a shared or back-button cache.
+        response.headers["Cache-Control"] = "no-store"
     if is_lab_request(request):
         policy = LAB_CSP.format(nonce=csp_nonce())
     else:

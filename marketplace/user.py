@@ -18,6 +18,7 @@ from .forms import (
 from .lessons import active
 from .models import Listing, User
 from .passwords import check_password, hash_password
+from .redirects import safe_next
 
 bp = Blueprint("user", __name__, url_prefix="/user")
 
@@ -27,13 +28,6 @@ def _form_page(template: str, form, status: int | None = None, **context):
     if status is None:
         status = 400 if form.is_submitted() else 200
     return render_template(template, form=form, **context), status
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect after login is a phishing tool."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("user.welcome")
 
 
 @bp.route("/signup", methods=("GET", "POST"))
@@ -74,9 +68,11 @@ def login():
             return _form_page("user/login.html", form, 429, error=refusal)
         user = User.by_email(email)
         if user is not None and check_password(user, password):
+            # Decided before logging in: a refused ``next`` costs the redirect, never the login.
+            target = safe_next(request.args.get("next"), url_for("user.welcome"))
             seam.record_attempt(email, client, succeeded=True)
             auth.log_in(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(target)
         seam.record_attempt(email, client, succeeded=False)
         error = seam.login_failed(email, user, password)
         return _form_page("user/login.html", form, 400, error=error)

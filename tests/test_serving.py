@@ -76,7 +76,12 @@ def test_marketplace_run_serves_demo_data_and_the_lab(tmp_path):
 
 
 def test_gunicorn_in_production(tmp_path):
-    env = environment(tmp_path, MARKETPLACE_ENV="production", MARKETPLACE_SECRET_KEY="s" * 64)
+    env = environment(
+        tmp_path,
+        MARKETPLACE_ENV="production",
+        MARKETPLACE_SECRET_KEY="s" * 64,
+        MARKETPLACE_ALLOWED_HOSTS="127.0.0.1,.shop.example",
+    )
     upgrade = subprocess.run(
         [str(BIN / "marketplace"), "db", "upgrade"],
         env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False,
@@ -97,6 +102,13 @@ def test_gunicorn_in_production(tmp_path):
         login = requests.get(f"{base}/user/login", timeout=15)
         assert login.status_code == 200
         assert "Secure" in login.headers["Set-Cookie"]
+        # No version detail for a scanner to match against advisories (issue 9, item 11).
+        assert login.headers["Server"] == "gunicorn"
+        # Only the names in MARKETPLACE_ALLOWED_HOSTS are answered (sent over loopback).
+        forged = requests.get(f"{base}/listings/", headers={"Host": "evil.example"}, timeout=15)
+        assert forged.status_code == 400 and "MARKETPLACE_ALLOWED_HOSTS" in forged.text
+        named = requests.get(f"{base}/listings/", headers={"Host": "www.shop.example"}, timeout=15)
+        assert named.status_code == 200
         assert requests.get(f"{base}/lab/", timeout=15).status_code == 404
         api = requests.get(f"{base}/api/v1/listings", timeout=15)
         assert api.status_code == 200 and api.json()["total"] == 0

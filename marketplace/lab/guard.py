@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 from flask import abort, current_app, request
 
+from marketplace.hosts import is_loopback
 
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+__all__ = ["is_loopback", "loopback_only"]
 
 
 def loopback_only() -> None:

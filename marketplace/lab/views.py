@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+import socket
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from marketplace.demo import demo_credentials
 from marketplace.exploits import LiveTarget
 from marketplace.exploits.runner import run_exploit
 from marketplace.forms import ConfirmForm
+from marketplace.hosts import address_url, is_loopback
 from marketplace.lessons import all_lessons, get_lesson, state
 from marketplace.lessons.registry import UnknownLesson
 
@@ -122,8 +134,34 @@ def attack(slug: str):
     lesson = _lesson_or_404(slug)
     active = state.active_stage(lesson.slug)
     results = []
+    target_url = this_server_url()
     for exploit in lesson.exploits:
-        outcome = run_exploit(exploit, LiveTarget(request.host_url))
+        outcome = run_exploit(exploit, LiveTarget(target_url))
         expected = lesson.expected_exploited(exploit, active)
         results.append({"exploit": exploit, "outcome": outcome, "expected": expected})
     return render_template("lab/attack.html", lesson=lesson, active=active, results=results)
+
+
+def this_server_url() -> str:
+    """Where the attack button sends its exploits: this server, never the Host header's name.
+
+    ``marketplace run`` and the test live server record the address they bound; under any
+    other server, the local end of this request's own connection is that address.
+    """
+    recorded = current_app.config.get("LAB_TARGET_URL")
+    if recorded:
+        return recorded
+    environ = request.environ
+    sock = environ.get("werkzeug.socket") or environ.get("gunicorn.socket")
+    if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
+        host, port = sock.getsockname()[:2]
+        return address_url(host, port)
+    # Set by the server from its own address (werkzeug, and gunicorn on a TCP socket).
+    host, port = environ.get("SERVER_NAME", ""), environ.get("SERVER_PORT", "")
+    if is_loopback(host) and port.isdigit():
+        return address_url(host, port)
+    abort(
+        409,
+        description="The lab cannot tell which address this server listens on; start it with "
+        "marketplace run, or attack it with marketplace attack --target URL.",
+    )

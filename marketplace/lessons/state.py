@@ -96,6 +96,15 @@ def active_stages() -> dict[str, str]:
     return {lesson.slug: active_stage(lesson.slug) for lesson in all_lessons()}
 
 
+def vulnerable_stages() -> dict[str, str]:
+    """The lessons not at their fixed stage, with their active stage (none outside lab mode)."""
+    return {
+        slug: stage
+        for slug, stage in active_stages().items()
+        if get_lesson(slug).default_stage.slug != stage
+    }
+
+
 def set_stage(lesson_slug: str, stage_slug: str) -> None:
     """Make a stage active for every worker; vulnerable stages need lab mode."""
     try:

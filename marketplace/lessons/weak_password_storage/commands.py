@@ -28,7 +28,7 @@ from . import crack
 )
 @with_appcontext
 def dump_users_command(output: Path | None, rehash_demo: bool) -> None:
-    """Simulate a breach: write every user's e-mail and stored password hash (lab only)."""
+    """Simulate a breach: write the demo users' e-mails and stored password hashes (lab only)."""
     from .breach import dump, rehash_demo_users
 
     if not current_app.config.get("LAB_ENABLED"):

@@ -49,10 +49,13 @@ class Entry:
         return formats.scheme_of(self.stored) or "unknown"
 
 
-def dump_document(rows: Iterable[tuple[str, str]], victims: Sequence[str] = ()) -> dict:
+def dump_document(
+    rows: Iterable[tuple[str, str]], victims: Sequence[str] = (), note: str = ""
+) -> dict:
     """The dump as JSON-ready data (what ``dump-users`` writes and the lab serves)."""
     return {
         "format": DUMP_FORMAT,
+        **({"note": note} if note else {}),
         "users": [{"email": email, "password_hash": stored} for email, stored in rows],
         "victims": list(victims),
     }

@@ -38,7 +38,7 @@ def breach_page():
     return render_template(
         "weak_password_storage/breach.html",
         rows=rows,
-        victims=set(document["victims"]),
+        note=document["note"],
         active=active_stage("weak-password-storage"),
         form=ConfirmForm(),
     )
