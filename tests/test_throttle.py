@@ -26,7 +26,9 @@ from marketplace.exploits.runner import live_server, run_exploit
 from marketplace.extensions import db
 from marketplace.lessons import get_lesson
 from marketplace.lessons.broken_authentication import exploits
+from marketplace.lessons.broken_authentication.stages import hardened
 from marketplace.lessons.broken_authentication.stages.hardened import THROTTLE
+from marketplace.lessons.broken_authentication.throttle import LoginThrottle
 from marketplace.models import ThrottleCounter, count
 from tests.conftest import Browser, make_app
 
@@ -171,6 +173,20 @@ def test_a_per_account_ceiling_stops_a_distributed_guesser(app):
     assert login(owner, ALICE, ALICE_PASSWORD, addresses[0]).status == 302
     # Other accounts are untouched.
     assert login(Browser(app), "carol@example.com", "iloveyou", addresses[0]).status == 302
+
+
+def test_past_the_account_lock_only_known_browsers_get_in(app, monkeypatch):
+    """A botnet's guesses for one account are bounded; the owner's known browser still works."""
+    small = LoginThrottle(per_pair=2, per_address=30, per_account=4, account_lock=8)
+    monkeypatch.setattr(hardened, "THROTTLE", small)
+    owner = Browser(app)
+    assert login(owner, ALICE, ALICE_PASSWORD, "198.51.100.250").status == 302
+    guesser = Browser(app)
+    statuses = [login(guesser, ALICE, "Wrong-1", f"198.51.100.{i}").status for i in range(1, 12)]
+    # 4 below the ceiling, then one guess per fresh address up to the lock (8), then none.
+    assert statuses == [400] * 8 + [429] * 3
+    assert login(Browser(app), ALICE, ALICE_PASSWORD, "198.51.100.99").status == 429
+    assert login(owner, ALICE, ALICE_PASSWORD, "198.51.100.99").status == 302
 
 
 def test_a_device_cookie_is_counted_on_its_own_and_can_be_locked_too(app):

@@ -13,6 +13,9 @@ The policy (the lesson README's "The throttling policy" explains the numbers):
   every client without a device cookie that has already failed for the account is
   refused. A client that has not failed for it, or holds its device cookie, still gets in
   with the right password; each fresh address gives a distributed guesser one guess.
+  Past ``account_lock`` failures every client without the device cookie is refused: a
+  botnet's guesses are bounded, and the owner still logs in from a browser they used
+  before. Reaching it takes failures from ``account_lock / per_pair`` addresses at least.
 - A successful login clears its own pair's count and issues the device cookie.
 
 Unknown e-mails are counted exactly like registered ones, so a refusal says nothing
@@ -92,6 +95,7 @@ class LoginThrottle:
     per_pair: int
     per_address: int
     per_account: int
+    account_lock: int
     minutes: int = 15
 
     def _rules(self) -> tuple[Rule, Rule, Rule]:
@@ -122,7 +126,10 @@ class LoginThrottle:
                     f"Try again in {minutes_left(mine)}."
                 )
             account = per_account.count(email)
-            if not trusted and mine.hits and account.hits >= self.per_account:
+            over = account.hits >= self.account_lock or (
+                mine.hits and account.hits >= self.per_account
+            )
+            if over and not trusted:
                 return (
                     "Too many failed logins for this account. Try again in "
                     f"{minutes_left(account)}, or from a browser you logged in with before."

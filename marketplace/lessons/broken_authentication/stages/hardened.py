@@ -16,8 +16,9 @@ from ..throttle import LoginThrottle
 
 MESSAGE = "Invalid e-mail or password."
 # FIX: per quarter hour, 5 failures per account and client; 30 per address (then 1 per
-# account); 20 per account from all clients (then only clients that have not failed).
-THROTTLE = LoginThrottle(per_pair=5, per_address=30, per_account=20, minutes=15)
+# account); 20 per account from all clients (then only clients that have not failed), 100
+# (then only browsers that logged in to it before).
+THROTTLE = LoginThrottle(per_pair=5, per_address=30, per_account=20, account_lock=100)
 
 
 def throttled(email: str, client: str) -> str | None:
