@@ -22,8 +22,8 @@ from datetime import timedelta
 from typing import Protocol
 
 from flask import current_app
-from sqlalchemy import delete, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import case, delete, select, update
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .clock import utcnow
 from .extensions import db
@@ -53,7 +53,7 @@ class Store(Protocol):
 
 
 class DatabaseStore:
-    """One row per live window; expired rows are deleted on every hit."""
+    """One row per live window; ended windows are deleted after every hit."""
 
     def get(self, key: str) -> Count:
         now = utcnow()
@@ -67,34 +67,48 @@ class DatabaseStore:
     def hit(self, key: str, window: int) -> Count:
         # Its own transaction: the view's pending work is neither committed nor rolled back.
         now = utcnow()
+        ends = now + timedelta(seconds=window)
         with db.engine.begin() as conn:
-            # Pruning here bounds the table by the keys touched within one window.
-            conn.execute(delete(ThrottleCounter).where(ThrottleCounter.expires_at <= now))
-            if not self._add_one(conn, key):
+            if not self._add_one(conn, key, now, ends):
                 try:
                     with conn.begin_nested():
                         conn.execute(
                             ThrottleCounter.__table__.insert().values(
-                                key=key, hits=1, expires_at=now + timedelta(seconds=window)
+                                key=key, hits=1, expires_at=ends
                             )
                         )
                 except IntegrityError:  # another worker opened this window meanwhile
-                    self._add_one(conn, key)
+                    self._add_one(conn, key, now, ends)
             row = conn.execute(
                 select(ThrottleCounter.hits, ThrottleCounter.expires_at).where(
                     ThrottleCounter.key == key
                 )
             ).one()
+        self._prune(now)
         return Count(row.hits, _seconds(row.expires_at - now))
 
     @staticmethod
-    def _add_one(conn, key: str) -> bool:
+    def _add_one(conn, key: str, now, ends) -> bool:
+        """One more hit in one statement; an ended window restarts at 1."""
+        ended = ThrottleCounter.expires_at <= now
         done = conn.execute(
             update(ThrottleCounter)
             .where(ThrottleCounter.key == key)
-            .values(hits=ThrottleCounter.hits + 1)
+            .values(
+                hits=case((ended, 1), else_=ThrottleCounter.hits + 1),
+                expires_at=case((ended, ends), else_=ThrottleCounter.expires_at),
+            )
         )
         return done.rowcount > 0
+
+    @staticmethod
+    def _prune(now) -> None:
+        """Delete ended windows, so the table holds only the keys touched within one window."""
+        try:
+            with db.engine.begin() as conn:
+                conn.execute(delete(ThrottleCounter).where(ThrottleCounter.expires_at <= now))
+        except SQLAlchemyError:  # a concurrent prune holds the rows: the next one will do
+            log.debug("throttle prune skipped", exc_info=True)
 
     def clear(self, key: str) -> None:
         with db.engine.begin() as conn:
