@@ -8,7 +8,7 @@ from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
 from . import config, errors, hosts, inputs, security
-from .extensions import db, limiter, migrate
+from .extensions import db, migrate
 
 __all__ = ["create_app"]
 
@@ -26,7 +26,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
-    limiter.init_app(app)
 
     from .auth import load_logged_in_user
     from .sessions import LessonSessionInterface

@@ -50,6 +50,18 @@ def allowed_hosts(raw: str) -> list[str]:
     return [name.strip().strip("[]").lower() for name in raw.split(",") if name.strip()]
 
 
+def ratelimit_url(raw: str) -> str:
+    """Where throttle counters live: "" for the app's database, or a Redis URL."""
+    raw = raw.strip()
+    if raw and not raw.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(
+            f"MARKETPLACE_RATELIMIT_URL={raw!r}: give a Redis URL (redis://host:6379/0), or "
+            "leave it unset to keep the counters in the database. Counters in one process's "
+            "memory would not be shared by workers or cleared by `marketplace lab reset`."
+        )
+    return raw
+
+
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from ``MARKETPLACE_*`` variables."""
     env = os.environ if environ is None else environ
@@ -81,7 +93,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MARKETPLACE_DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "STAGES": env.get("MARKETPLACE_STAGES", ""),
-        "RATELIMIT_STORAGE_URI": env.get("MARKETPLACE_RATELIMIT_URL", "memory://"),
+        "RATELIMIT_STORAGE_URI": ratelimit_url(env.get("MARKETPLACE_RATELIMIT_URL", "")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

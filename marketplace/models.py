@@ -1,4 +1,4 @@
-"""Database models: users, their listings, server-side sessions and lesson stages."""
+"""Database models: users, listings, server-side sessions, lesson stages, throttle counters."""
 
 from __future__ import annotations
 
@@ -81,6 +81,16 @@ class LessonStage(db.Model):
     lesson: Mapped[str] = mapped_column(String(64), primary_key=True)
     stage: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ThrottleCounter(db.Model):
+    """One throttling window (``marketplace.throttling``): a keyed hash, hits, its end."""
+
+    __tablename__ = "throttle_counters"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hits: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 def count(model) -> int:

@@ -19,6 +19,7 @@ from .lessons import active
 from .models import Listing, User
 from .passwords import check_password, hash_password
 from .redirects import safe_next
+from .throttling import email_change_refusal
 
 bp = Blueprint("user", __name__, url_prefix="/user")
 
@@ -124,11 +125,14 @@ def change_password():
 def edit():
     """Edit the profile; the full-name input is rendered by the xss lesson's active stage."""
     form = EditProfileForm(obj=g.user)
+    refusal = None
     if form.validate_on_submit():
         email = User.normalise_email(form.email.data)
-        other = User.by_email(email)
-        if other is not None and other.id != g.user.id:
-            form.email.errors.append("This e-mail cannot be used; choose another.")
+        if email != g.user.email:  # probing which e-mails are taken: throttled
+            refusal = email_change_refusal(g.user.id, request.remote_addr or "unknown")
+        other = None if refusal else User.by_email(email)
+        if refusal or (other is not None and other.id != g.user.id):
+            form.email.errors.append(refusal or "This e-mail cannot be used; choose another.")
         else:
             g.user.full_name = form.full_name.data.strip()
             g.user.email = email
@@ -138,7 +142,7 @@ def edit():
             return redirect(url_for("user.edit"))
     # The stage renders an escaped template and returns Markup.
     name_input = active("xss").full_name_input(form.full_name.data or "")
-    return _form_page("user/edit.html", form, name_input=name_input)
+    return _form_page("user/edit.html", form, 429 if refusal else None, name_input=name_input)
 
 
 @bp.route("/delete", methods=("GET", "POST"))

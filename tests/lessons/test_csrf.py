@@ -61,8 +61,8 @@ def test_listing_forms_work_in_every_stage(set_stage, user, stage):
     browser.logout()
     login = browser.login("alice@example.com", "wonderland-Quartz-42")
     assert login.status == 302
-    assert "SameSite=Lax" in login.headers["Set-Cookie"]
-    assert "HttpOnly" in login.headers["Set-Cookie"]
+    session = browser.http.client.get_cookie("session")  # not the login's device cookie
+    assert session.same_site == "Lax" and session.http_only
 
 
 def _count(app, title: str) -> int:

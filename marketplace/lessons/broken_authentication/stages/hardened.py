@@ -3,18 +3,22 @@
 Safe against enumeration by message (one generic text, and signup answers a taken
 e-mail like a new one), by timing (an unknown e-mail still pays for one password
 verification, against a dummy hash; a taken e-mail at signup pays for one too), and
-against online guessing: failed logins are counted per account and per client address
-(Flask-Limiter's storage: memory, or Redis when MARKETPLACE_RATELIMIT_URL is set), and
-past the limit a login is refused with 429 before any password is checked.
+against online guessing without a lock-out button: failed logins are counted per
+(account, client) pair, with a ceiling per address and per account (``throttle.py``,
+counts in the database or Redis). Past a limit the login is refused with 429 before any
+password is checked, but only for the clients that failed: the owner, from another
+address or a browser that logged in before, still gets in.
 """
 
 from marketplace.passwords import dummy_check
 
-from ..throttle import Throttle
+from ..throttle import LoginThrottle
 
 MESSAGE = "Invalid e-mail or password."
-# FIX: a handful of failures per account, a few dozen per address, per quarter hour.
-THROTTLE = Throttle(per_account="5 per 15 minutes", per_client="30 per 15 minutes")
+# FIX: per quarter hour, 5 failures per account and client; 30 per address (then 1 per
+# account); 20 per account from all clients (then only clients that have not failed), 100
+# (then only browsers that logged in to it before).
+THROTTLE = LoginThrottle(per_pair=5, per_address=30, per_account=20, account_lock=100)
 
 
 def throttled(email: str, client: str) -> str | None:
@@ -22,10 +26,7 @@ def throttled(email: str, client: str) -> str | None:
 
 
 def record_attempt(email: str, client: str, succeeded: bool) -> None:
-    if succeeded:
-        THROTTLE.succeeded(email, client)
-    else:
-        THROTTLE.failed(email, client)  # FIX: unknown e-mails count too: no lock-out oracle
+    THROTTLE.record(email, client, succeeded)  # FIX: unknown e-mails count too: no oracle
 
 
 def login_failed(email: str, user, password: str) -> str:
