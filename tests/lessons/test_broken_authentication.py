@@ -49,7 +49,8 @@ def test_dummy_hash_alone_defeats_timing_enumeration(app, set_stage, target, mon
     outcome = run_exploit(LESSON.exploit("timing-enumeration"), target)
     assert outcome.label == "defended", (outcome.summary, outcome.details)
     assert "no timing difference" in outcome.summary, (outcome.summary, outcome.details)
-    assert len(outcome.exchanges) > exploits.ROUNDS * 8  # it really measured every candidate
+    # It really timed every control and the login form in every round.
+    assert len(outcome.exchanges) > exploits.ROUNDS * 5
 
 
 def login_error(browser, email, password):
