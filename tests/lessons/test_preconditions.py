@@ -182,6 +182,16 @@ def test_timing_at_a_fast_hash_is_an_error_naming_the_lesson(set_stage, target, 
     assert "no timing leak to find" in outcome.summary
 
 
+def test_timing_sees_a_fast_hash_without_the_lab_too(set_stage, target, monkeypatch):
+    """Observation alone: a checked login is not slower than one refused before any check."""
+    set_stage("broken-authentication", "generic-errors")
+    set_stage("weak-password-storage", "sha256")
+    monkeypatch.setattr(type(target), "lab_stages", lambda self: {})
+    outcome = run_exploit(get_lesson("broken-authentication").exploit("timing-enumeration"), target)
+    assert outcome.label == "error", outcome.summary
+    assert "as at weak-password-storage's plaintext or sha256 stage" in outcome.summary
+
+
 def _exploit_accounts(app) -> list[str]:
     with app.app_context():
         return list(
