@@ -1,4 +1,9 @@
-"""``marketplace attack`` (one running server) and ``marketplace audit`` (every stage)."""
+"""``marketplace attack`` (one running server) and ``marketplace audit`` (every stage).
+
+Exit status: ``attack`` 0 when every exploit ran (exploited or defended), 2 when any
+ended in ``error`` or the target did not answer; ``audit`` 0 when every cell matches the
+catalogue, 1 on a mismatch, 2 when any cell is ``error``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,14 @@ import json
 import sys
 
 import click
+from flask.cli import with_appcontext
 
-from .cli import main
+from .cli import lab_group, main
 from .lessons import all_lessons, get_lesson
 from .lessons.registry import UnknownLesson
+
+EXIT_ERROR = 2
+EXIT_MISMATCH = 1
 
 
 def _lessons(slugs: tuple[str, ...]):
@@ -31,38 +40,44 @@ def _short(text: str, width: int = 90) -> str:
 def attack_command(
     lessons: tuple[str, ...], exploit_name: str | None, target: str, as_json: bool
 ) -> None:
-    """Run exploits against a running server and print what happened."""
-    from .exploits import LiveTarget
-    from .exploits.runner import run_exploit
+    """Run exploits against a running server (exit 2 if any could not run)."""
+    from .exploits.runner import attack, check_reachable
 
-    rows = []
-    for lesson in _lessons(lessons):
-        exploits = lesson.exploits
-        if exploit_name:
-            exploits = [e for e in exploits if e.name == exploit_name]
-        for exploit in exploits:
-            outcome = run_exploit(exploit, LiveTarget(target))
-            rows.append({"lesson": lesson.slug, "exploit": exploit.name, **outcome.as_dict()})
-    if not rows:
+    plan = [
+        (lesson, exploit)
+        for lesson in _lessons(lessons)
+        for exploit in lesson.exploits
+        if not exploit_name or exploit.name == exploit_name
+    ]
+    if not plan:
         if exploit_name:
             raise click.ClickException(f"no exploit named {exploit_name!r} in those lessons")
         raise click.ClickException("those lessons have no exploits yet")
+    away = check_reachable(target)
+    if away:
+        click.echo(f"Error: {away}; start it with `marketplace run` or check --target.", err=True)
+        sys.exit(EXIT_ERROR)
+    cells = attack(target, plan)
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
-        return
-    click.echo(f"{'lesson':<26} {'exploit':<30} {'outcome':<10} evidence")
-    for row in rows:
-        click.echo(
-            f"{row['lesson']:<26} {row['exploit']:<30} {row['outcome']:<10} "
-            f"{_short(row['summary'])}"
-        )
+        click.echo(json.dumps([cell.as_dict() for cell in cells], indent=2))
+    else:
+        click.echo(f"{'lesson':<26} {'exploit':<30} {'stage':<26} {'outcome':<10} evidence")
+        for cell in cells:
+            click.echo(
+                f"{cell.lesson:<26} {cell.exploit:<30} {cell.stage or '?':<26} "
+                f"{cell.outcome.label:<10} {_short(cell.outcome.summary)}"
+            )
+    errors = [cell for cell in cells if cell.outcome.error]
+    if errors:
+        click.echo(f"{len(errors)} of {len(cells)} exploits could not run (error).", err=True)
+        sys.exit(EXIT_ERROR)
 
 
 @main.command("audit", with_appcontext=False)
 @click.argument("lessons", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print every cell as JSON.")
 def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
-    """Every exploit against every stage, checked against the catalogue (exit 1 on mismatch)."""
+    """Every exploit against every stage, checked against the catalogue (exit 1/2)."""
     from .exploits.browser import browser_unavailable
     from .exploits.runner import audit, lab_app, live_server
 
@@ -93,8 +108,38 @@ def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
                 f"{cell.lesson:<26} {cell.stage:<28} {cell.exploit:<30} "
                 f"{cell.expected:<10} {cell.outcome.label}{flag}"
             )
+    errors = [cell for cell in cells if cell.outcome.error]
     bad = [cell for cell in cells if not cell.matches]
+    for cell in errors:
+        click.echo(
+            f"error: {cell.lesson} @ {cell.stage}: {cell.exploit}: {cell.outcome.summary}",
+            err=True,
+        )
     if bad:
         click.echo(f"{len(bad)} of {len(cells)} cells differ from the catalogue.", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_ERROR if errors else EXIT_MISMATCH)
     click.echo(f"All {len(cells)} cells match the catalogue.", err=True)
+
+
+@lab_group.command("clean")
+@with_appcontext
+def lab_clean() -> None:
+    """Delete what interrupted exploits left: accounts at the exploits' e-mail domain."""
+    from sqlalchemy import delete, select
+
+    from .exploits.target import EXPLOIT_DOMAIN
+    from .extensions import db
+    from .models import User, UserSession
+
+    users = db.session.scalars(select(User).where(User.email.endswith("@" + EXPLOIT_DOMAIN)))
+    removed = listings = 0
+    for user in users:
+        listings += len(user.listings)
+        db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+        db.session.delete(user)
+        removed += 1
+    db.session.commit()
+    click.echo(
+        f"Removed {removed} exploit account{'s' if removed != 1 else ''} "
+        f"(@{EXPLOIT_DOMAIN}) and their {listings} listing{'s' if listings != 1 else ''}."
+    )

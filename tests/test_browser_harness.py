@@ -16,16 +16,16 @@ def test_the_browser_exploits_are_flagged():
 
 
 @pytest.mark.parametrize("exploit", BROWSER_EXPLOITS, ids=lambda e: e.name)
-def test_a_flask_target_gets_a_clear_skip_not_a_crash(exploit):
+def test_a_flask_target_gets_a_clear_error_not_a_crash(exploit):
     # The refusal comes before any request, so the test client is never used.
     outcome = run_exploit(exploit, FlaskTarget(app=None))
-    assert outcome.label == "skipped" and not outcome.exploited
+    assert outcome.label == "error" and not outcome.exploited
     assert "needs a live server" in outcome.summary
 
 
 def test_browser_exploits_attack_loopback_only():
     outcome = cannot_run(LiveTarget("http://192.0.2.10:5000/"))
-    assert outcome is not None and outcome.skipped
+    assert outcome is not None and outcome.label == "error"
     assert "loopback only" in outcome.summary
     assert is_loopback_host("127.0.0.1") and is_loopback_host("localhost")
     assert is_loopback_host("::1") and not is_loopback_host("example.com")

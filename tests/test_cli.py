@@ -100,8 +100,8 @@ def test_attack_table_on_the_vulnerable_stage(live):
             state.reset()
     assert result.exit_code == 0, result.output
     header, row = result.output.strip().splitlines()
-    assert header.split()[:4] == ["lesson", "exploit", "outcome", "evidence"]
-    assert row.split()[:3] == [DEAUTH, "replay-after-logout", "exploited"]
+    assert header.split()[:5] == ["lesson", "exploit", "stage", "outcome", "evidence"]
+    assert row.split()[:4] == [DEAUTH, "replay-after-logout", "client-cookie", "exploited"]
     assert "still opens /user/welcome" in row
 
 
@@ -112,9 +112,11 @@ def test_attack_json_at_the_default_stage_all_defended(live):
     rows = json.loads(result.stdout)
     assert [row["exploit"] for row in rows] == EXPLOITS
     for row in rows:
+        assert set(row) >= {"lesson", "exploit", "stage", "outcome", "summary", "evidence"}
         assert row["lesson"] == DEAUTH and row["outcome"] == "defended"
+        assert row["stage"] == "revoke-on-delete"
         assert "is refused" in row["summary"]
-        assert row["exchanges"], "the evidence lists the HTTP exchange"
+        assert row["evidence"]["exchanges"], "the evidence lists the HTTP exchange"
 
 
 def test_attack_unknown_exploit_is_an_error(live):
@@ -138,7 +140,15 @@ def test_audit_json_has_twelve_matching_cells(live):
         ("revoke-on-password-change", "replay-after-delete"),
     }
     for cell in cells:
-        assert set(cell) >= {"lesson", "stage", "exploit", "expected", "outcome", "evidence"}
+        assert set(cell) >= {
+            "lesson",
+            "stage",
+            "exploit",
+            "expected",
+            "outcome",
+            "summary",
+            "evidence",
+        }
         assert cell["expected"] == cell["outcome"]
     assert "All 12 cells match the catalogue." in result.stderr
 

@@ -78,3 +78,34 @@ def every_cell(lesson):
     return pytest.mark.parametrize(
         ("stage", "exploit"), cells, ids=[f"{s}-{e.name}" for s, e in cells]
     )
+
+
+def demo_logins(app) -> dict[str, int]:
+    """Log every demo user in with their password; {e-mail: status} of those refused."""
+    from marketplace.demo import demo_credentials
+    from marketplace.exploits import FlaskTarget
+
+    refused = {}
+    for _name, email, password in demo_credentials():
+        reply = FlaskTarget(app).session().login(email, password)
+        if reply.status != 302 or "/user/login" in reply.location:
+            refused[email] = reply.status
+    return refused
+
+
+def public_index(app) -> tuple[int, int, list[str]]:
+    """(users, listings, the titles on the first page of /listings/), to compare."""
+    import re
+    from html import unescape
+
+    page = app.test_client().get("/listings/").get_data(as_text=True)
+    titles = [unescape(t) for t in re.findall(r"<h3>(.*?)</h3>", page, re.S)]
+    return count(app, User), count(app, Listing), titles
+
+
+def teardown(app, drop) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    if drop:
+        drop()

@@ -20,7 +20,7 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
-    assert outcome.exploited is expected, outcome.summary
+    assert outcome.label == ("exploited" if expected else "defended"), outcome.summary
     # Decided by the foreign request, with the listing shown before and after.
     assert ("another user" if expected else "is refused (HTTP 404)") in outcome.summary
     assert outcome.details[0].startswith("before, the owner's page showed listing")

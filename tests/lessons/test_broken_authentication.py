@@ -26,7 +26,10 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
-    assert outcome.exploited is expected, (outcome.summary, outcome.details)
+    assert outcome.label == ("exploited" if expected else "defended"), (
+        outcome.summary,
+        outcome.details,
+    )
     success, defences = EVIDENCE[exploit.name]
     if expected:
         assert success in outcome.summary
@@ -42,9 +45,10 @@ def test_dummy_hash_alone_defeats_timing_enumeration(app, set_stage, target, mon
     monkeypatch.setattr(hardened, "throttled", lambda email, client: None)
     monkeypatch.setattr(hardened, "record_attempt", lambda email, client, succeeded: None)
     outcome = run_exploit(LESSON.exploit("timing-enumeration"), target)
-    assert not outcome.exploited
+    assert outcome.label == "defended", (outcome.summary, outcome.details)
     assert "no timing difference" in outcome.summary, (outcome.summary, outcome.details)
-    assert len(outcome.exchanges) > exploits.ROUNDS * 8  # it really measured every candidate
+    # It really timed every control and the login form in every round.
+    assert len(outcome.exchanges) > exploits.ROUNDS * 5
 
 
 def login_error(browser, email, password):

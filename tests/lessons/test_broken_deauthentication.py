@@ -14,7 +14,7 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
-    assert outcome.exploited is expected, outcome.summary
+    assert outcome.label == ("exploited" if expected else "defended"), outcome.summary
     # A defence must come from refusing the replay, not from a failed set-up.
     assert ("still opens" if expected else "is refused") in outcome.summary
     assert outcome.exchanges, "the evidence must show the HTTP exchange"

@@ -25,7 +25,7 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
-    assert outcome.exploited is expected, outcome.summary
+    assert outcome.label == ("exploited" if expected else "defended"), outcome.summary
     if expected:
         assert "PYSEC-2018-66 (CVE-2018-1000656)" in outcome.summary
         assert any(d.startswith("flask 0.12: PYSEC-2018-66") for d in outcome.details)

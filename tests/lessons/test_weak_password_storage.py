@@ -42,7 +42,7 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
-    assert outcome.exploited is expected, outcome.summary
+    assert outcome.label == ("exploited" if expected else "defended"), outcome.summary
     if expected:
         # A cracked password is proven by logging in with it.
         assert any(d.startswith("confirmed: logged in as") for d in outcome.details)

@@ -22,7 +22,7 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
     outcome = run_exploit(exploit, target)
     expected = LESSON.expected_exploited(exploit, stage)
-    assert outcome.exploited is expected, outcome.summary
+    assert outcome.label == ("exploited" if expected else "defended"), outcome.summary
     # A defence must be the parser refusing the document, not a failed set-up.
     if expected:
         assert "appears" in outcome.summary or "expanded to" in outcome.summary

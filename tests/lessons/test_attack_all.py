@@ -1,0 +1,79 @@
+"""One ``attack`` with every exploit, in two orders, at all=vulnerable and at the defaults.
+
+Every exploit must give the catalogue's verdict (as when run alone), except exactly the
+interactions between lessons that the lesson texts name, which are ``error`` naming the
+other lesson and stage. Afterwards the demo users log in with their passwords and the
+public index shows the same listings as before: the exploits cleaned up after themselves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from marketplace.exploits.runner import attack, expected_label, live_server
+from marketplace.lessons import all_lessons, get_lesson, state
+from tests.conftest import make_app
+from tests.helpers import demo_logins, public_index, teardown
+
+# (lesson, exploit) -> (the other lesson, its stages that take the precondition away).
+INTERACTIONS = {
+    ("sensitive-data-exposure", "hijack-with-leaked-key"): (
+        "broken-deauthentication",
+        ("client-cookie",),
+    ),
+    ("broken-authentication", "timing-enumeration"): (
+        "weak-password-storage",
+        ("plaintext", "sha256"),
+    ),
+}
+FIRST = "broken-authentication"
+
+
+def plan(broken_authentication_first: bool):
+    lessons = [lesson for lesson in all_lessons() if lesson.slug != FIRST]
+    ba = get_lesson(FIRST)
+    lessons = [ba, *lessons] if broken_authentication_first else [*lessons, ba]
+    return [(lesson, exploit) for lesson in lessons for exploit in lesson.exploits]
+
+
+def expected(active: dict[str, str], lesson, exploit) -> tuple[str, str | None]:
+    """The verdict to expect with these stages, and the other lesson an error must name."""
+    other = INTERACTIONS.get((lesson.slug, exploit.name))
+    if other and active[other[0]] in other[1]:
+        return "error", f"{other[0]} is at {active[other[0]]}"
+    return expected_label(lesson, exploit, active[lesson.slug]), None
+
+
+def test_the_lesson_texts_explain_each_interaction():
+    for (slug, exploit), (other, stages) in INTERACTIONS.items():
+        text = get_lesson(slug).text()
+        assert f"`{exploit}`" in text and other in text, slug
+        assert all(f"`{stage}`" in text for stage in stages), (slug, stages)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("stages", ["all=vulnerable", "all=fixed"])
+@pytest.mark.parametrize("ba_first", [True, False], ids=["ba-first", "ba-last"])
+def test_full_attack_gives_every_catalogue_verdict(tmp_path, backend, stages, ba_first):
+    app, drop = make_app(tmp_path, backend)
+    try:
+        with app.app_context():
+            state.apply_start_stages(stages)
+            active = state.active_stages()
+        before = public_index(app)
+        with live_server(app) as url:
+            cells = attack(url, plan(ba_first))
+        got = {(c.lesson, c.exploit): (c.outcome.label, c.outcome.summary) for c in cells}
+        wrong = []
+        for lesson, exploit in plan(ba_first):
+            verdict, names = expected(active, lesson, exploit)
+            label, summary = got[(lesson.slug, exploit.name)]
+            if label != verdict or (names and names not in summary):
+                wrong.append(f"{lesson.slug}/{exploit.name}: {label} ({summary})")
+        assert not wrong, "\n".join(wrong)
+        assert all(c.stage == active[c.lesson] for c in cells), "attack reports each stage"
+        assert demo_logins(app) == {}, "every demo user still logs in with their password"
+        assert public_index(app) == before, "the index shows the same listings as before"
+    finally:
+        teardown(app, drop)
