@@ -208,7 +208,9 @@ def _exploit_line(exploit, target) -> Line:
         )
     label = getattr(outcome, "label", None)
     result = {"defended": "passed", "exploited": "failed"}.get(label, "error")
-    summary = outcome.summary if label in ("defended", "exploited") else f"{label}: {outcome.summary}"
+    summary = (
+        outcome.summary if label in ("defended", "exploited") else f"{label}: {outcome.summary}"
+    )
     return Line(
         "exploit",
         exploit.name,
@@ -304,9 +306,7 @@ def grade(
                 else:
                     report.lines.append(_feature_line(check, target))
     except Exception as exc:  # noqa: BLE001 - e.g. the module breaks the app's start-up
-        report.lines.append(
-            Line("app", "scratch app", "error", f"{exc.__class__.__name__}: {exc}")
-        )
+        report.lines.append(Line("app", "scratch app", "error", f"{exc.__class__.__name__}: {exc}"))
     if bandit and path is not None and path.suffix == ".py":
         report.lines += bandit_advice(path)
     report.seconds = time.perf_counter() - started
