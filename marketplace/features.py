@@ -239,7 +239,16 @@ def form_errors(reply: Reply) -> str:
 
 
 def create_listing(http: HttpSession, title: str, description: str) -> Reply:
-    return http.submit("/listings/create", {"title": title, "description": description})
+    """Post the listing form; the form's token is fetched once per session, as a tab would."""
+    data = {"title": title, "description": description}
+    token = getattr(http, "_listing_token", None)
+    if token is not None:
+        reply = http.post("/listings/create", data={**data, "csrf_token": token})
+        if reply.status != 400:
+            return reply
+    form = http.get("/listings/create")
+    http._listing_token = form.csrf_token or ""  # type: ignore[attr-defined]
+    return http.post("/listings/create", data={**data, "csrf_token": http._listing_token})
 
 
 def logged_in(http: HttpSession) -> bool:
