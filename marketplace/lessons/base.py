@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from flask import Blueprint
 
     from marketplace.exploits.target import Outcome, Target
+    from marketplace.features import Feature
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Lesson:
     # and the links to show on the lesson's lab page as (label, path below /lab/<slug>/).
     lab_blueprint: Blueprint | None = None
     lab_links: Sequence[tuple[str, str]] = field(default_factory=tuple)
+    features: Sequence[Feature] = field(default_factory=tuple)  # honest-user checks
 
     def __post_init__(self) -> None:
         names = [s.slug for s in self.stages]

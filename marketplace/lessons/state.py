@@ -89,6 +89,11 @@ def active_stage(slug: str) -> str:
 
 def active(slug: str) -> ModuleType:
     """The seam implementation of the lesson's active stage."""
+    # Lab/test only: ``fix check`` grades a learner's module in a scratch app through
+    # the app-config key STAGE_OVERRIDES = {slug: module}, consulted before any stage.
+    override = (current_app.config.get("STAGE_OVERRIDES") or {}).get(slug)
+    if override is not None and lab_enabled():
+        return override
     return get_lesson(slug).module(active_stage(slug))
 
 

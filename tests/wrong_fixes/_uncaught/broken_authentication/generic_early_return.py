@@ -1,0 +1,36 @@
+"""Wrong fix, not caught yet: a generic message and a lock-out; unknown users return early.
+
+The message says nothing and each account locks after five failures, so guessing one
+account's password is throttled. But for an unknown e-mail no password hash is checked
+at all, so the refusal comes measurably faster, and probing many different e-mails from
+one address is never limited: the time tells who is registered, as the message used to.
+timing-enumeration measures each candidate several times, so the per-account lock-out
+stops it before it has its samples: it reports the throttle, not the leak.
+
+Caught by: timing-enumeration
+"""
+
+from ..throttle import Throttle
+
+MESSAGE = "Invalid e-mail or password."
+# Per account only: an address probing many e-mails is never slowed down.
+THROTTLE = Throttle(per_account="5 per 15 minutes", per_client="100000 per 15 minutes")
+
+
+def throttled(email: str, client: str) -> str | None:
+    return THROTTLE.refusal(email, client)
+
+
+def record_attempt(email: str, client: str, succeeded: bool) -> None:
+    if succeeded:
+        THROTTLE.succeeded(email, client)
+    else:
+        THROTTLE.failed(email, client)
+
+
+def login_failed(email: str, user, password: str) -> str:
+    return MESSAGE  # no dummy check: an unknown e-mail answers early
+
+
+def signup_taken(email: str) -> str | None:
+    return None
