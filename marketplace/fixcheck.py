@@ -197,18 +197,12 @@ def check_seam(lesson: Lesson, module: ModuleType) -> None:
 
 
 def _exploit_line(exploit, target) -> Line:
+    from marketplace.exploits.runner import run_exploit
+
     started = time.perf_counter()
-    try:
-        outcome = exploit.run(target)
-    except Exception as exc:  # noqa: BLE001 - a crash is "could not run", never "defended"
-        target.exchanges.clear()
-        return Line(
-            "exploit",
-            exploit.name,
-            "error",
-            f"the exploit could not run: {exc.__class__.__name__}: {exc}",
-            seconds=time.perf_counter() - started,
-        )
+    # run_exploit turns a failed precondition or a crash into ``error`` and deletes the
+    # exploit's own accounts, exactly as ``attack`` and ``audit`` do.
+    outcome = run_exploit(exploit, target)
     label = getattr(outcome, "label", None)
     result = {"defended": "passed", "exploited": "failed"}.get(label, "error")
     summary = (
