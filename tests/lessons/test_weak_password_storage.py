@@ -223,6 +223,7 @@ def test_dump_users_and_crack_commands(app, set_stage, tmp_path):
     for email, password in (("bob", "sunshine"), ("carol", "iloveyou"), ("dave", "football")):
         assert f"cracked {email}@example.com" in result.output and repr(password) in result.output
     assert "guesses/s" in result.output and "Cracked 3 of 4 accounts." in result.output
+    assert "guessing" not in result.output  # no progress bar outside a terminal
     again = runner.invoke(crack_command, [str(dump), "--method", "lookup"])
     assert "loaded the precomputed SHA-256 table" in again.output
     assert runner.invoke(crack_command, []).exit_code != 0  # no dump: a usage error

@@ -125,12 +125,16 @@ def crack_command(
         unsalted = {e.scheme for e in rest if e.scheme in crack.UNSALTED}
         salted = [e for e in rest if e.scheme in crack.SALTED]
         planned = max(1, len(words) * (len(unsalted) + len(salted)))
-        with click.progressbar(
-            length=planned, label="  guessing", file=sys.stderr, show_pos=True
-        ) as bar:
-            report = crack.dictionary_attack(
-                rest, words, budget, on_guesses=bar.update, on_crack=show
-            )
+        # A progress bar only at a terminal: in a pipe or a log, click prints its bare label.
+        if sys.stderr.isatty():
+            with click.progressbar(
+                length=planned, label="  guessing", file=sys.stderr, show_pos=True
+            ) as bar:
+                report = crack.dictionary_attack(
+                    rest, words, budget, on_guesses=bar.update, on_crack=show
+                )
+        else:
+            report = crack.dictionary_attack(rest, words, budget, on_crack=show)
         for line in report.lines():
             click.echo(f"    {line}")
         if report.exhausted:
