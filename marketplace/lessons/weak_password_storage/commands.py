@@ -48,12 +48,25 @@ def dump_users_command(output: Path | None, rehash_demo: bool) -> None:
 
 
 def _print_speeds(seconds: float) -> None:
+    from marketplace.lessons import get_lesson
+
+    lesson = get_lesson("weak-password-storage")
+    parameters = {
+        "bcrypt": f"cost {lesson.module('bcrypt').ROUNDS}",
+        "argon2id": lesson.module("argon2id").PARAMETERS,
+    }
     click.echo("Guesses per second on this machine (one core):")
     rates = crack.measure_rates(seconds)
     for scheme, rate in rates.items():
         slower = rates["sha256"] / rate
         note = f"  ({slower:,.0f}x slower than sha256)" if slower > 1.5 else ""
-        click.echo(f"  {scheme:<10} {rate:>16,.1f}{note}")
+        params = f"  [{parameters[scheme]}]" if scheme in parameters else ""
+        click.echo(f"  {scheme:<10} {rate:>16,.1f}{note}{params}")
+    if rates.get("argon2id") and rates.get("bcrypt"):
+        click.echo(
+            f"One argon2id guess costs {rates['bcrypt'] / rates['argon2id']:.1f}x a bcrypt "
+            "guess here (a busy machine makes this ratio noisy; measure a few times)."
+        )
 
 
 @click.command("crack")
