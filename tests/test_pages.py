@@ -138,3 +138,11 @@ def test_every_page_fits_a_390_px_phone(app, live_target, tmp_path, monkeypatch)
         finally:
             chromium.close()
     assert not too_wide, f"wider than {PHONE['width']} px (screenshots in {shots}): {too_wide}"
+
+
+def test_lesson_page_folds_the_expected_results(client):
+    page = client.get("/lab/broken-deauthentication").get_data(as_text=True)
+    folded = page.index("<summary>Show the expected results</summary>")
+    assert "<details open" not in page[folded - 40 : folded]
+    assert page.index("Expected at") > folded and page.index("Fixed by") > folded
+    assert page.count('class="exploited"') + page.count('class="defended"') == 3
