@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import config, errors, hosts, inputs, security
+from . import clock, config, errors, hosts, inputs, security
 from .extensions import db, migrate
 
 __all__ = ["create_app"]
@@ -42,6 +42,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Flask-WTF checks tokens per form (some lesson stages turn it off for one form),
     # so there is no global CSRFProtect; templates still need its token helper.
     app.jinja_env.globals["csrf_token"] = generate_csrf
+    app.jinja_env.filters["time"] = clock.time_element
     errors.register(app)
 
     from . import api, listings, user
@@ -53,6 +54,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         from .lab import views as lab
 
         lab.register(app)
+
+    @app.route("/favicon.ico")
+    def favicon():
+        """Browsers ask for it on every first visit: a small static icon, not a 404."""
+        return app.send_static_file("favicon.svg")
 
     @app.route("/")
     def home():

@@ -24,8 +24,19 @@ def app_factory():
         raise click.ClickException(str(exc)) from None
 
 
+# Flask's own options and the extensions' commands are not this tool's interface: they stay
+# usable (``--app`` still works), but ``--help`` shows only the project's commands.
+HIDDEN_COMMANDS = frozenset({"limiter"})
+
+
 class MarketplaceGroup(FlaskGroup):
     """Flask's group, plus the commands each lesson contributes (``Lesson.commands``)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        for param in self.params:
+            if isinstance(param, click.Option):
+                param.hidden = True
 
     def _lesson_commands(self) -> None:
         from .lessons import all_lessons
@@ -40,7 +51,20 @@ class MarketplaceGroup(FlaskGroup):
 
     def list_commands(self, ctx):
         self._lesson_commands()
-        return super().list_commands(ctx)
+        return [name for name in super().list_commands(ctx) if name not in HIDDEN_COMMANDS]
+
+    def format_commands(self, ctx, formatter) -> None:
+        """Each command with its whole one-line description (click would cut it at ~45 chars)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is None or command.hidden:
+                continue
+            text = command.short_help or (command.help or "").strip().split("\n\n")[0]
+            rows.append((name, " ".join(text.split())))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         """A database that is missing, unmigrated or unreachable is a message, not a traceback."""
@@ -69,6 +93,7 @@ main = MarketplaceGroup(
     add_version_option=False,
     load_dotenv=False,
     help="Secure Coding with Python: the marketplace and its lessons.",
+    context_settings={"max_content_width": 120},
 )
 main.add_command(db_commands)
 

@@ -79,7 +79,7 @@ def attack_command(
 def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
     """Every exploit against every stage, checked against the catalogue (exit 1/2)."""
     from .exploits.browser import browser_unavailable
-    from .exploits.runner import audit, lab_app, live_server
+    from .exploits.runner import audit, lab_app, live_server, scratch_log
 
     chosen = _lessons(lessons)
     interactive = sys.stderr.isatty()
@@ -90,13 +90,14 @@ def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
             f"[{done:>3}/{total}] {cell.lesson} @ {cell.stage}: {cell.exploit} "
             f"-> {cell.outcome.label} ({mark}, {cell.seconds:.1f}s)"
         )
-        if interactive or not as_json:
+        # At a terminal a line per cell shows progress; in a pipe the table says it all.
+        if interactive:
             click.echo(line, err=True)
 
     def skip(exploit):
         return browser_unavailable() if exploit.needs_browser else None
 
-    with lab_app() as app, live_server(app) as url:
+    with scratch_log() as log_path, lab_app() as app, live_server(app) as url:
         cells = audit(app, url, chosen, progress=progress, skip=skip)
     if as_json:
         click.echo(json.dumps([cell.as_dict() for cell in cells], indent=2))
@@ -117,7 +118,9 @@ def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
         )
     if bad:
         click.echo(f"{len(bad)} of {len(cells)} cells differ from the catalogue.", err=True)
+        click.echo(f"The scratch server's log: {log_path}", err=True)
         sys.exit(EXIT_ERROR if errors else EXIT_MISMATCH)
+    log_path.unlink(missing_ok=True)
     click.echo(f"All {len(cells)} cells match the catalogue.", err=True)
 
 

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 from flask import current_app, has_app_context
+from markupsafe import Markup, escape
 
 
 def utcnow() -> datetime:
@@ -12,3 +13,17 @@ def utcnow() -> datetime:
         if clock is not None:
             return clock()
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def time_element(value: datetime | str | None) -> Markup:
+    """``<time datetime="…Z">YYYY-MM-DD HH:MM UTC</time>``: to the minute, machine-readable.
+
+    Stored times are naive UTC; a value that is not a datetime is shown as it is.
+    """
+    if not isinstance(value, datetime):
+        return escape("" if value is None else value)
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return Markup('<time datetime="{}Z">{} UTC</time>').format(
+        value.strftime("%Y-%m-%dT%H:%M:%S"), value.strftime("%Y-%m-%d %H:%M")
+    )

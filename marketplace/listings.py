@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from . import auth
 from .extensions import db
@@ -53,6 +54,27 @@ def as_row(listing: Listing) -> dict:
     }
 
 
+def _render_index(rows: list[dict], **context):
+    """The index template, told which of the rows the logged-in user may edit."""
+    return render_template("listings/index.html", listings=rows, own=_owned(rows), **context)
+
+
+def _owned(rows: list[dict]) -> set[int]:
+    """Ids of the rows that are the logged-in user's own listings (their titles link to edit).
+
+    A row counts only if the listing with its id has its title and belongs to the user:
+    a search result is whatever the active sql-injection stage returned.
+    """
+    if g.get("user") is None or not rows:
+        return set()
+    ids = {row["id"] for row in rows if isinstance(row.get("id"), int)}
+    mine = db.session.execute(
+        select(Listing.id, Listing.title).where(Listing.id.in_(ids), Listing.user_id == g.user.id)
+    ).all()
+    titles = dict(mine)
+    return {row["id"] for row in rows if titles.get(row.get("id")) == row["title"]}
+
+
 def _listing_form(**kwargs) -> ListingForm:
     # Whether listing forms carry a CSRF token is the csrf lesson's decision.
     return ListingForm(meta=active("csrf").listing_form_meta(), **kwargs)
@@ -72,9 +94,8 @@ def index():
     if after is not None or before is not None:
         page = 1
     if page > MAX_OFFSET // per_page:
-        return render_template(
-            "listings/index.html",
-            listings=[],
+        return _render_index(
+            [],
             q=q,
             newer=url_for("listings.index"),
             older=None,
@@ -97,7 +118,7 @@ def index():
         older = url_for("listings.index", after=cursor_of(rows[-1]))
     if not rows and (after is not None or before is not None):
         newer = url_for("listings.index")
-    return render_template("listings/index.html", listings=rows, q=q, newer=newer, older=older)
+    return _render_index(rows, q=q, newer=newer, older=older)
 
 
 SEARCH_MAX_PAGES = 50
@@ -115,9 +136,7 @@ def _search(q: str, per_page: int):
     older = None
     if len(rows) > per_page and page < SEARCH_MAX_PAGES:
         older = url_for("listings.index", q=q, page=page + 1)
-    return render_template(
-        "listings/index.html", listings=rows[:per_page], q=q, newer=newer, older=older
-    )
+    return _render_index(rows[:per_page], q=q, newer=newer, older=older)
 
 
 @bp.route("/create", methods=("GET", "POST"))

@@ -54,6 +54,27 @@ def _postgres_database():
 _DEMO_HASHES: dict[tuple[str, str], str] = {}
 
 
+@pytest.fixture(autouse=True, scope="session")
+def argon2id_at_owasp_minimum():
+    """In-process tests hash and verify with Argon2id at OWASP's minimum (19 MiB, 2 passes).
+
+    The stage's real parameters (128 MiB, 3 passes: as costly as bcrypt-12) make every
+    login cost a few hundred milliseconds, several seconds on a loaded machine, and the
+    suite logs in thousands of times. Nothing but the speed depends on them; the slow test
+    ``test_argon2id_costs_at_least_a_bcrypt_12_guess`` measures the real ones, and every
+    subprocess (``audit``, gunicorn, ``marketplace run``) uses them.
+    """
+    from argon2 import PasswordHasher
+
+    from marketplace.lessons import get_lesson
+
+    stage = get_lesson("weak-password-storage").module("argon2id")
+    with pytest.MonkeyPatch.context() as patch:
+        cheap = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+        patch.setattr(stage, "HASHER", cheap)
+        yield
+
+
 def _cached_hash(password: str) -> str:
     """The demo users' hashes, computed once per scheme and test run (Argon2 is slow on purpose)."""
     key = (active("weak-password-storage").__name__, password)

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # chapter, slug, stages in order (course step), exploits: name -> fixed by
 CATALOGUE = [
     (1, "vulnerable-components",
-     [("flask-0.12", "1/code"), ("audited", "1/fix")],
+     [("flask-0.12", "1/code"), ("flask-1.0.3", "1/fix"), ("audited", "beyond")],
      {"known-advisories": "audited"}),
     (2, "sql-injection",
      [("concat", "2.1/code"), ("quote-escape", "2.1/fix"), ("parametrized", "2.2/fix"),

@@ -186,3 +186,19 @@ def test_an_unmigrated_database_is_a_message_not_a_traceback(tmp_path):
     assert done.returncode == 1
     assert "run `marketplace db upgrade`" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_help_lists_the_projects_commands_with_whole_descriptions():
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.partition("Commands:")[2].split())
+    assert "--env-file" not in result.output and "--debug" not in result.output
+    for flask_own in ("--env-file", "--app", "--debug", "limiter"):
+        assert flask_own not in text
+    assert "..." not in text
+    for name in ("run", "lab", "attack", "audit", "crack", "deps-audit", "db"):
+        command = main.get_command(None, name)
+        first = " ".join((command.short_help or command.help).strip().split("\n\n")[0].split())
+        assert f"{name} {first}" in text

@@ -115,3 +115,19 @@ def test_gunicorn_in_production(tmp_path):
     finally:
         output = stop(process)
     assert "Traceback" not in output
+
+
+def test_gunicorn_on_an_unmigrated_database_stops_with_one_line(tmp_path):
+    """No retry loop of tracebacks: each worker says what to run, and gunicorn halts (4)."""
+    env = environment(tmp_path, MARKETPLACE_ENV="production", MARKETPLACE_SECRET_KEY="s" * 64)
+    port = free_port()
+    done = subprocess.run(
+        [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "marketplace.wsgi:app"],
+        env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode == 4, output  # gunicorn's APP_LOAD_ERROR: the arbiter halts
+    assert "Traceback" not in output
+    advice = [line for line in output.splitlines() if line.startswith("marketplace: ")]
+    assert advice and all("run `marketplace db upgrade`" in line for line in advice), output
+    assert "App failed to load" in output

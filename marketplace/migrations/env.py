@@ -11,8 +11,11 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the app's own loggers: ``marketplace run`` migrates in the serving process.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Keep the app's own loggers: ``marketplace run`` migrates in the serving process. A root
+# logger that is already set up (``audit`` sends its logs to a file, pytest captures them)
+# is left as it is.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

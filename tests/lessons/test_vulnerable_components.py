@@ -17,6 +17,12 @@ LESSON = get_lesson("vulnerable-components")
 STAGES = [s.slug for s in LESSON.stages]
 LOCK = Path(marketplace.__file__).parent / "requirements-lock.txt"
 FLASK_012 = LESSON.module("flask-0.12").requirements_file()
+FLASK_103 = LESSON.module("flask-1.0.3").requirements_file()
+# The advisory each vulnerable stage's evidence must name first (its Flask's).
+FIRST_ADVISORY = {
+    "flask-0.12": "PYSEC-2018-66 (CVE-2018-1000656)",
+    "flask-1.0.3": "PYSEC-2023-62 (CVE-2023-30861)",
+}
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -27,8 +33,10 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     expected = LESSON.expected_exploited(exploit, stage)
     assert outcome.label == ("exploited" if expected else "defended"), outcome.summary
     if expected:
-        assert "PYSEC-2018-66 (CVE-2018-1000656)" in outcome.summary
-        assert any(d.startswith("flask 0.12: PYSEC-2018-66") for d in outcome.details)
+        assert FIRST_ADVISORY[stage] in outcome.summary
+        advisory = FIRST_ADVISORY[stage].split()[0]
+        version = stage.removeprefix("flask-")
+        assert any(d.startswith(f"flask {version}: {advisory}") for d in outcome.details)
     else:
         assert "no advisory in the advisory snapshot of 2024-10-10" in outcome.summary
     assert [e.path for e in outcome.exchanges] == ["/lab/vulnerable-components/requirements.txt"]
@@ -68,7 +76,9 @@ def test_locked_dependencies_match_no_advisory():
 
 def test_snapshot_covers_every_locked_package():
     """Adding a dependency means regenerating the subset (tools/make_advisory_snapshot.py)."""
-    pins, _ = osv.parse_requirements(LOCK.read_text() + FLASK_012.read_text())
+    pins, _ = osv.parse_requirements(
+        LOCK.read_text() + FLASK_012.read_text() + FLASK_103.read_text()
+    )
     assert not osv.audit(pins).uncovered
 
 
@@ -155,6 +165,16 @@ def test_deps_audit_json_on_the_lock_is_clean():
     assert len(report["packages"]) == len(LOCK.read_text().split())
 
 
+def test_the_courses_fix_has_gone_stale():
+    """Flask 1.0.3 was the course's clean fix in 2019; the snapshot of 2024 flags it."""
+    result = CliRunner().invoke(commands.deps_audit, [str(FLASK_103), "--json"])
+    assert result.exit_code == 1, result.output
+    found = {a["id"]: a for a in json.loads(result.output)["advisories"]}
+    assert found["PYSEC-2023-62"]["package"] == "flask"
+    assert "CVE-2023-30861" in found["PYSEC-2023-62"]["aliases"]
+    assert "PYSEC-2018-66" not in found  # what the course fixed stays fixed
+
+
 def test_deps_audit_json_lists_aliases():
     result = CliRunner().invoke(commands.deps_audit, [str(FLASK_012), "--json"])
     found = {a["id"]: a for a in json.loads(result.output)["advisories"]}
@@ -162,12 +182,26 @@ def test_deps_audit_json_lists_aliases():
     assert found["PYSEC-2018-66"]["fixed_in"] == ["0.12.3"]
 
 
-def test_deps_audit_defaults_to_the_installed_environment():
+def test_deps_audit_defaults_to_what_the_project_installs():
+    """A fresh ``make install`` passes: the venv's own pip/setuptools/wheel are not audited."""
     result = CliRunner().invoke(commands.deps_audit, ["--json"])
-    assert result.exit_code in (0, 1), result.output
+    assert result.exit_code == 0, result.output
     report = json.loads(result.output)
-    assert report["audited"].startswith("the installed environment")
-    assert {"flask", "werkzeug"} <= {p["name"] for p in report["packages"]}
+    assert report["audited"].startswith("the project's installed dependencies")
+    audited = {p["name"] for p in report["packages"]}
+    locked = {p.name for p in osv.parse_requirements(LOCK.read_text())[0]}
+    assert audited == locked
+    assert not {"pip", "setuptools", "wheel", "marketplace"} & audited
+
+
+def test_project_dependencies_follow_extras_and_installed_versions():
+    from importlib import metadata
+
+    pins = {p.name: p.version for p in osv.project_dependencies()}
+    assert pins["flask"] == metadata.version("flask")
+    assert "redis" in pins  # through Flask-Limiter[redis]
+    assert "pytest" in pins  # the project's test extra
+    assert osv.project_dependencies("no-such-project") == []
 
 
 def test_deps_audit_bad_input_is_a_clear_usage_error(tmp_path):

@@ -14,7 +14,8 @@ LESSON = Lesson(
     package=__name__,
     stages=(
         Stage("flask-0.12", "1/code", "Flask 0.12 and the Werkzeug/Jinja2 of its time."),
-        Stage("audited", "1/fix", "The project's locked dependencies."),
+        Stage("flask-1.0.3", "1/fix", "The course's fix: Flask 1.0.3, since caught up with."),
+        Stage("audited", "beyond", "The project's locked dependencies, audited in CI."),
     ),
     exploits=(
         Exploit(

@@ -99,7 +99,7 @@ def print_report(report: osv.Report, source: str) -> None:
     "--online", is_flag=True, help="Ask pip-audit (live PyPI/OSV data) instead of the snapshot."
 )
 def deps_audit(requirements: Path | None, as_json: bool, online: bool) -> None:
-    """Audit REQUIREMENTS (default: this environment) against known advisories.
+    """Audit REQUIREMENTS (default: what the project installs here) against known advisories.
 
     Offline, against the OSV advisory snapshot shipped with the project (PyPA advisory
     database, CC-BY 4.0). Exit status: 0 no advisory matches, 1 some do, 2 bad arguments,
@@ -115,8 +115,9 @@ def deps_audit(requirements: Path | None, as_json: bool, online: bool) -> None:
             raise click.BadParameter("not a text file", param_hint="REQUIREMENTS") from None
         source = str(requirements)
     else:
-        pins, problems = osv.installed(), []
-        source = f"the installed environment ({sys.prefix})"
+        # The project's dependency closure as installed, not every tool in the venv.
+        pins, problems = osv.project_dependencies(), []
+        source = f"the project's installed dependencies ({sys.prefix})"
     report = osv.audit(pins)
     report.problems = problems
     if as_json:

@@ -84,15 +84,39 @@ def parse_requirements(text: str) -> tuple[list[Pin], list[str]]:
     return pins, problems
 
 
-def installed() -> list[Pin]:
-    """Every distribution installed in this environment."""
-    found = {}
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"]
-        if name:
-            found[canonicalize_name(name)] = Pin(
-                canonicalize_name(name), dist.version, f"{name}=={dist.version}"
-            )
+def project_dependencies(
+    root: str = "marketplace", extras: tuple[str, ...] = ("test",)
+) -> list[Pin]:
+    """The installed versions of what the project installs: ``root`` and its test extra,
+    followed through every installed dependency (with the extras they ask for).
+
+    The virtualenv's own tools (pip, setuptools, wheel) and anything else installed by
+    hand are not the project's and are left out; ``root`` itself has no advisories.
+    """
+    found: dict[str, Pin] = {}
+    pending = [(canonicalize_name(root), set(extras))]
+    seen: set[tuple[str, str]] = set()
+    while pending:
+        name, wanted = pending.pop()
+        key = (name, ",".join(sorted(wanted)))
+        if key in seen:
+            continue
+        seen.add(key)
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue  # an optional dependency for another platform, not installed here
+        if name != canonicalize_name(root):
+            found[name] = Pin(name, dist.version, f"{dist.metadata['Name']}=={dist.version}")
+        for text in dist.requires or ():
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:
+                continue
+            marker = requirement.marker
+            if marker and not any(marker.evaluate({"extra": e}) for e in wanted | {""}):
+                continue
+            pending.append((canonicalize_name(requirement.name), set(requirement.extras)))
     return sorted(found.values(), key=lambda pin: pin.name)
 
 

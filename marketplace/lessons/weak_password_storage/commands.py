@@ -48,12 +48,25 @@ def dump_users_command(output: Path | None, rehash_demo: bool) -> None:
 
 
 def _print_speeds(seconds: float) -> None:
+    from marketplace.lessons import get_lesson
+
+    lesson = get_lesson("weak-password-storage")
+    parameters = {
+        "bcrypt": f"cost {lesson.module('bcrypt').ROUNDS}",
+        "argon2id": lesson.module("argon2id").PARAMETERS,
+    }
     click.echo("Guesses per second on this machine (one core):")
     rates = crack.measure_rates(seconds)
     for scheme, rate in rates.items():
         slower = rates["sha256"] / rate
         note = f"  ({slower:,.0f}x slower than sha256)" if slower > 1.5 else ""
-        click.echo(f"  {scheme:<10} {rate:>16,.1f}{note}")
+        params = f"  [{parameters[scheme]}]" if scheme in parameters else ""
+        click.echo(f"  {scheme:<10} {rate:>16,.1f}{note}{params}")
+    if rates.get("argon2id") and rates.get("bcrypt"):
+        click.echo(
+            f"One argon2id guess costs {rates['bcrypt'] / rates['argon2id']:.1f}x a bcrypt "
+            "guess here (a busy machine makes this ratio noisy; measure a few times)."
+        )
 
 
 @click.command("crack")
@@ -125,12 +138,16 @@ def crack_command(
         unsalted = {e.scheme for e in rest if e.scheme in crack.UNSALTED}
         salted = [e for e in rest if e.scheme in crack.SALTED]
         planned = max(1, len(words) * (len(unsalted) + len(salted)))
-        with click.progressbar(
-            length=planned, label="  guessing", file=sys.stderr, show_pos=True
-        ) as bar:
-            report = crack.dictionary_attack(
-                rest, words, budget, on_guesses=bar.update, on_crack=show
-            )
+        # A progress bar only at a terminal: in a pipe or a log, click prints its bare label.
+        if sys.stderr.isatty():
+            with click.progressbar(
+                length=planned, label="  guessing", file=sys.stderr, show_pos=True
+            ) as bar:
+                report = crack.dictionary_attack(
+                    rest, words, budget, on_guesses=bar.update, on_crack=show
+                )
+        else:
+            report = crack.dictionary_attack(rest, words, budget, on_crack=show)
         for line in report.lines():
             click.echo(f"    {line}")
         if report.exhausted:

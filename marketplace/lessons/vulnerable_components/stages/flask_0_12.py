@@ -2,7 +2,8 @@
 
 Unsafe: every pin is a release with published advisories. Flask 0.12 alone has
 PYSEC-2018-66 (CVE-2018-1000656, a JSON request in the wrong encoding can exhaust memory),
-and its Werkzeug and Jinja2 have more (a sandbox escape, debugger XSS, weak randomness).
+and its Werkzeug and Jinja2 have more (a guessable debugger PIN in containers, unlimited
+multipart parts, a sandbox escape, a ReDoS).
 Nothing in the app's own code is wrong; the vulnerability is in what it is built from, and
 an audit against an advisory database finds it without running anything.
 """
