@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from marketplace.lessons import all_lessons, get_lesson
+from marketplace.lessons.base import check_seam, seam_functions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -139,6 +140,26 @@ def test_stage_modules_document_and_mark_the_decisive_lines(lesson):
             assert "FIX" in markers, f"{path.name}: mark the decisive line # FIX:"
         assert markers, f"{path.name}: mark the decisive line(s)"
         lesson.module(stage.slug)  # and it imports
+
+
+def test_every_stage_implements_its_seam(lesson):
+    assert seam_functions(lesson.seam), f"{lesson.slug}: the seam Protocol declares nothing"
+    assert (lesson.folder / "seam.py").is_file(), "the seam Protocol lives in the lesson's seam.py"
+    for stage in lesson.stages:
+        module = lesson.module(stage.slug)  # the registry's own check
+        check_seam(module, lesson.seam, stage.slug)  # and once more, explicitly
+    if lesson.slug == "vulnerable-components":  # its stages are requirement files
+        for stage in lesson.stages:
+            assert lesson.module(stage.slug).requirements_file().is_file()
+
+
+def test_active_is_typed_for_every_lesson():
+    """``state.active`` has one overload per lesson returning its seam Protocol."""
+    source = (ROOT / "marketplace" / "lessons" / "state.py").read_text()
+    for lesson in all_lessons():
+        name = lesson.seam.__name__
+        assert f'def active(slug: Literal["{lesson.slug}"]) -> {name}: ...' in source
+        assert f"from .{lesson.package.rsplit('.', 1)[1]}.seam import {name}" in source
 
 
 def test_lesson_has_its_tests(lesson):
