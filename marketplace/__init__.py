@@ -91,4 +91,3 @@ def _refuse_unsafe_production(app: Flask) -> None:
                 f"({', '.join(unsafe)}); unset MARKETPLACE_STAGES or use lab mode "
                 "(MARKETPLACE_ENV=development) on your own machine."
             )
-    app.config["STAGES_CHOSEN"] = chosen

@@ -106,7 +106,7 @@ def _require_free_port(host: str, port: int) -> None:
 def run_command(host: str, port: int) -> None:
     """Migrate, seed demo data and serve the marketplace (lab mode unless production)."""
     from .demo import demo_credentials
-    from .lab.guard import is_loopback
+    from .loopback import is_loopback
 
     app = current_app._get_current_object()
     if app.config["LAB_ENABLED"] and not is_loopback(host) and not app.config["LAB_ALLOW_REMOTE"]:

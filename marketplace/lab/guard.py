@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import ipaddress
-
 from flask import abort, current_app, request
 
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from marketplace.loopback import is_loopback
 
 
 def loopback_only() -> None:
