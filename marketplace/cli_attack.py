@@ -63,8 +63,9 @@ def attack_command(
 @click.option("--json", "as_json", is_flag=True, help="Print every cell as JSON.")
 def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
     """Every exploit against every stage, checked against the catalogue (exit 1 on mismatch)."""
+    from .audit import audit, lab_app
     from .exploits.browser import browser_unavailable
-    from .exploits.runner import audit, lab_app, live_server
+    from .exploits.runner import live_server
 
     chosen = _lessons(lessons)
     interactive = sys.stderr.isatty()
