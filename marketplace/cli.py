@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from . import create_app
+from .cli_attack import attack_command, audit_command
 from .config import ConfigError
 
 
@@ -71,6 +72,8 @@ main = MarketplaceGroup(
     help="Secure Coding with Python: the marketplace and its lessons.",
 )
 main.add_command(db_commands)
+main.add_command(attack_command)
+main.add_command(audit_command)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:
@@ -195,9 +198,6 @@ def lab_reset(lesson: str | None) -> None:
     except UnknownLesson as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{lesson or 'every lesson'}: back at the fixed stage.")
-
-
-from . import cli_attack  # noqa: E402, F401 - registers attack and audit on ``main``
 
 
 @main.command("seed-listings")

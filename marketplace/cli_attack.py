@@ -1,4 +1,7 @@
-"""``marketplace attack`` (one running server) and ``marketplace audit`` (every stage)."""
+"""``marketplace attack`` (one running server) and ``marketplace audit`` (every stage).
+
+Plain click commands, registered on the ``marketplace`` group by ``cli.py``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,6 @@ import sys
 
 import click
 
-from .cli import main
 from .lessons import all_lessons, get_lesson
 from .lessons.registry import UnknownLesson
 
@@ -23,7 +25,7 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@main.command("attack", with_appcontext=False)
+@click.command("attack")
 @click.argument("lessons", nargs=-1)
 @click.option("--exploit", "exploit_name", help="Run only this exploit.")
 @click.option("--target", required=True, help="Base URL of a running marketplace.")
@@ -58,7 +60,7 @@ def attack_command(
         )
 
 
-@main.command("audit", with_appcontext=False)
+@click.command("audit")
 @click.argument("lessons", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print every cell as JSON.")
 def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
