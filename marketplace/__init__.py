@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import config, errors, inputs, security
+from . import config, errors, inputs, security, security_hooks
 from .extensions import db, limiter, migrate
 
 __all__ = ["create_app"]
@@ -33,9 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.session_interface = LessonSessionInterface()
     app.before_request(inputs.refuse_nul_characters)
-    app.before_request(security.check_origin)
+    app.before_request(security_hooks.check_origin)
     app.before_request(load_logged_in_user)
-    app.after_request(security.add_headers)
+    app.after_request(security_hooks.add_headers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     # Flask-WTF checks tokens per form (some lesson stages turn it off for one form),
     # so there is no global CSRFProtect; templates still need its token helper.

@@ -1,14 +1,15 @@
-"""Security headers and the Origin check, applied to every response and request."""
+"""Security services below the lessons: the CSP nonce and the Origin/Referer check.
+
+The csrf lesson's stages call :func:`origin_refusal`; the request hooks that ask the csrf
+and xss lessons' active stages are above the lessons, in ``security_hooks.py``.
+"""
 
 from __future__ import annotations
 
 import secrets
 from urllib.parse import urlsplit
 
-from flask import abort, g, request
-
-from .inputs import UNSAFE_METHODS
-from .lessons import active
+from flask import g
 
 
 def csp_nonce() -> str:
@@ -34,26 +35,3 @@ def origin_refusal(req) -> str | None:
     if origin == expected:
         return None
     return f"Cross-origin request refused: it came from {origin}, not from {expected}."
-
-
-def check_origin() -> None:
-    """Before each state-changing request: the csrf lesson decides on Origin/Referer."""
-    if request.method not in UNSAFE_METHODS:
-        return
-    refusal = active("csrf").check_origin(request)
-    if refusal:
-        abort(403, description=refusal)
-
-
-def add_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    # A blueprint's own policy (the lab's, set by its after_request hook) stands.
-    if "Content-Security-Policy" in response.headers:
-        return response
-    policy = active("xss").content_security_policy(csp_nonce())
-    if policy:
-        response.headers["Content-Security-Policy"] = policy
-    return response
