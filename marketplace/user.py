@@ -17,7 +17,7 @@ from .forms import (
 )
 from .lessons import active
 from .models import Listing, User
-from .passwords import check_password, hash_password
+from .password_storage import check_password, hash_password
 
 bp = Blueprint("user", __name__, url_prefix="/user")
 

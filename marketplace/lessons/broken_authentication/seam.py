@@ -2,7 +2,7 @@
 
 Depends on another lesson through the web layer only: ``hardened`` verifies a dummy hash
 with whatever storage scheme is active (weak-password-storage), by calling the façade
-``marketplace.passwords.dummy_check``, never that lesson's modules.
+``marketplace.password_storage.dummy_check``, never that lesson's modules.
 """
 
 from typing import Protocol

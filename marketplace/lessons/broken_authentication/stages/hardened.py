@@ -8,7 +8,9 @@ against online guessing: failed logins are counted per account and per client ad
 past the limit a login is refused with 429 before any password is checked.
 """
 
-from marketplace.passwords import dummy_check
+# Through the web-layer façade: the dummy hash is verified by whatever storage scheme the
+# weak-password-storage lesson has active, so the work matches a real user's.
+from marketplace.password_storage import dummy_check
 
 from ..throttle import Throttle
 
