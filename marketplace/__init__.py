@@ -29,7 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from .auth import load_logged_in_user
-    from .sessions import LessonSessionInterface
+    from .lesson_sessions import LessonSessionInterface
 
     app.session_interface = LessonSessionInterface()
     app.before_request(inputs.refuse_nul_characters)
