@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import clock, config, errors, hosts, inputs, security
+from . import clock, config, errors, hosts, inputs, security, security_hooks
 from .extensions import db, migrate
 
 __all__ = ["create_app"]
@@ -28,16 +28,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
 
     from .auth import load_logged_in_user
-    from .sessions import LessonSessionInterface
+    from .lesson_sessions import LessonSessionInterface
 
     app.session_interface = LessonSessionInterface()
     # Who may talk to the app comes first: a refused Host or client reaches no view.
     app.before_request(hosts.check_host)
     app.before_request(hosts.vulnerable_stages_loopback_only)
     app.before_request(inputs.refuse_nul_characters)
-    app.before_request(security.check_origin)
+    app.before_request(security_hooks.check_origin)
     app.before_request(load_logged_in_user)
-    app.after_request(security.add_headers)
+    app.after_request(security_hooks.add_headers)
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     # Flask-WTF checks tokens per form (some lesson stages turn it off for one form),
     # so there is no global CSRFProtect; templates still need its token helper.
@@ -99,4 +99,3 @@ def _refuse_unsafe_production(app: Flask) -> None:
                 f"({', '.join(unsafe)}); unset MARKETPLACE_STAGES or use lab mode "
                 "(MARKETPLACE_ENV=development) on your own machine."
             )
-    app.config["STAGES_CHOSEN"] = chosen

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
-from sqlalchemy import func, select
+from flask import Blueprint, current_app, jsonify
 
-from .extensions import db
 from .lessons import active
-from .listings import cursor_arg, page_number
-from .models import Listing
-from .pagination import MAX_OFFSET, cursor_of, newest_first
+from .models import Listing, count
+from .pagination import MAX_OFFSET, cursor_arg, cursor_of, listing_page, page_number
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -22,24 +19,21 @@ def listings():
     ``{"items", "page", "pages", "total", "next"}``. Cursor mode (``?after=<next>``):
     ``{"items", "next"}``, O(page) at any depth and stable while listings are added.
     """
-    per_page = page_number("per_page", default=20, maximum=100)
+    per_page = page_number("per_page", default=current_app.config["LISTINGS_PER_PAGE"], maximum=100)
     serialize = active("sensitive-data-exposure").serialize_listing
     after = cursor_arg("after")
     if after is not None:
-        rows = newest_first(per_page + 1, after=after)
-        items = rows[:per_page]
-        more = len(rows) > per_page
+        rows, more = listing_page(per_page, after=after)
         return jsonify(
-            items=[serialize(row) for row in items],
-            next=cursor_of(items[-1]) if more else None,
+            items=[serialize(row) for row in rows],
+            next=cursor_of(rows[-1]) if more else None,
         )
     page = page_number(
         maximum=max(1, MAX_OFFSET // per_page),
         hint=" For deeper pages follow `next` (?after=<cursor>).",
     )
-    total = db.session.scalar(select(func.count()).select_from(Listing)) or 0
-    rows = newest_first(per_page, offset=(page - 1) * per_page)
-    more = page * per_page < total
+    total = count(Listing)
+    rows, more = listing_page(per_page, offset=(page - 1) * per_page)
     return jsonify(
         items=[serialize(row) for row in rows],
         page=page,

@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from . import create_app
+from .cli_attack import attack_command, audit_command, lab_clean
 from .config import ConfigError
 
 
@@ -96,6 +97,8 @@ main = MarketplaceGroup(
     context_settings={"max_content_width": 120},
 )
 main.add_command(db_commands)
+main.add_command(attack_command)
+main.add_command(audit_command)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:
@@ -131,7 +134,8 @@ def _require_free_port(host: str, port: int) -> None:
 def run_command(host: str, port: int) -> None:
     """Migrate, seed demo data and serve the marketplace (lab mode unless production)."""
     from .demo import demo_credentials
-    from .hosts import address_url, is_loopback
+    from .hosts import address_url
+    from .loopback import is_loopback
 
     app = current_app._get_current_object()
     if app.config["LAB_ENABLED"] and not is_loopback(host) and not app.config["LAB_ALLOW_REMOTE"]:
@@ -184,6 +188,9 @@ def lab_group() -> None:
     """List, set and reset the active stage of each lesson."""
 
 
+lab_group.add_command(lab_clean)
+
+
 @lab_group.command("list")
 @with_appcontext
 def lab_list() -> None:
@@ -227,9 +234,6 @@ def lab_reset(lesson: str | None) -> None:
     except UnknownLesson as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{lesson or 'every lesson'}: back at the fixed stage.")
-
-
-from . import cli_attack  # noqa: E402, F401 - registers attack and audit on ``main``
 
 
 @main.command("seed-listings")

@@ -3,6 +3,8 @@
 Exit status: ``attack`` 0 when every exploit ran (exploited or defended), 2 when any
 ended in ``error`` or the target did not answer; ``audit`` 0 when every cell matches the
 catalogue, 1 on a mismatch, 2 when any cell is ``error``.
+
+Plain click commands, registered on the ``marketplace`` group by ``cli.py``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from .cli import lab_group, main
 from .lessons import all_lessons, get_lesson
 from .lessons.registry import UnknownLesson
 
@@ -32,7 +33,7 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-@main.command("attack", with_appcontext=False)
+@click.command("attack")
 @click.argument("lessons", nargs=-1)
 @click.option("--exploit", "exploit_name", help="Run only this exploit.")
 @click.option("--target", required=True, help="Base URL of a running marketplace.")
@@ -41,7 +42,8 @@ def attack_command(
     lessons: tuple[str, ...], exploit_name: str | None, target: str, as_json: bool
 ) -> None:
     """Run exploits against a running server (exit 2 if any could not run)."""
-    from .exploits.runner import attack, check_reachable
+    from .audit import attack
+    from .exploits.runner import check_reachable
 
     plan = [
         (lesson, exploit)
@@ -73,13 +75,14 @@ def attack_command(
         sys.exit(EXIT_ERROR)
 
 
-@main.command("audit", with_appcontext=False)
+@click.command("audit")
 @click.argument("lessons", nargs=-1)
 @click.option("--json", "as_json", is_flag=True, help="Print every cell as JSON.")
 def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
     """Every exploit against every stage, checked against the catalogue (exit 1/2)."""
+    from .audit import audit, lab_app, scratch_log
     from .exploits.browser import browser_unavailable
-    from .exploits.runner import audit, lab_app, live_server, scratch_log
+    from .exploits.runner import live_server
 
     chosen = _lessons(lessons)
     interactive = sys.stderr.isatty()
@@ -124,7 +127,7 @@ def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
     click.echo(f"All {len(cells)} cells match the catalogue.", err=True)
 
 
-@lab_group.command("clean")
+@click.command("clean")
 @with_appcontext
 def lab_clean() -> None:
     """Delete what interrupted exploits left: accounts at the exploits' e-mail domain."""

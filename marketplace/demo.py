@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .extensions import db
 from .models import Listing, User
-from .passwords import hash_password
+from .password_storage import hash_password
 
 # Some demo users have common passwords on purpose: they are the accounts the password
 # cracking and online brute-force lessons find. Seeding bypasses the signup policy, as a

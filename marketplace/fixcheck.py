@@ -273,7 +273,8 @@ def grade(
     lesson: Lesson, module: ModuleType | str | Path, *, browser: bool = True, bandit: bool = True
 ) -> Report:
     """Attack ``module`` as the lesson's stage and check its feature; see the module doc."""
-    from marketplace.exploits.runner import lab_app, live_server
+    from marketplace.audit import lab_app
+    from marketplace.exploits.runner import live_server
 
     started = time.perf_counter()
     path = None if isinstance(module, ModuleType) else Path(module)

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import abort, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from .inputs import UNSAFE_METHODS
 from .models import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
 from .passwords import MAX_LENGTH, policy_errors
-
-UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class Form(FlaskForm):
@@ -89,3 +88,10 @@ class UploadForm(Form):
 
 class ConfirmForm(Form):
     """A form with nothing but its CSRF token: logout, delete listing, lab actions."""
+
+
+def require_confirm_form(message: str = "The form expired; reload the page and try again.") -> None:
+    """A lab action's form must carry a valid CSRF token, whatever stage the csrf lesson is
+    at (the lab is never the lesson), or the request ends with a 400 saying ``message``."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description=message)

@@ -16,13 +16,15 @@ whatever server runs the app (``marketplace run``, gunicorn, a test server):
 
 from __future__ import annotations
 
-import ipaddress
 import re
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, request
 
 from .lessons import state
+from .loopback import is_loopback
+from .security import origin_refusal
 
 # The characters a Host header may hold (as werkzeug checks them): a name or IPv4 address,
 # or a bracketed IPv6 address, and an optional port.
@@ -35,17 +37,6 @@ def host_name(host: str | None) -> str | None:
     if match is None or (match["port"] and not 0 < int(match["port"]) < 65536):
         return None
     return match["ipv6"] or match["name"]
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost`` or a loopback address (127.0.0.0/8, ::1); brackets allowed."""
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # A server bound to every interface is reached on loopback.
@@ -121,3 +112,16 @@ def vulnerable_stages_loopback_only() -> None:
             "to its fixed stage (marketplace lab reset), or set MARKETPLACE_LAB_ALLOW_REMOTE=1 "
             "on an isolated training network.",
         )
+
+
+def lab_origin_refusal(req) -> str | None:
+    """The lab's own check: same origin, and that origin must name this machine.
+
+    The Host check already refuses other names; this repeats it for the Origin, so a
+    request the browser labels as coming from a rebound attacker's page never switches a
+    stage, even if the Host check were ever relaxed.
+    """
+    origin = req.headers.get("Origin")
+    if origin is not None and not host_allowed(host_name(urlsplit(origin).netloc)):
+        return f"Cross-origin request refused: the lab accepts only loopback origins, not {origin}."
+    return origin_refusal(req)

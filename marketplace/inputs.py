@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import abort, request
 
+# The methods that change state: forms, the Origin check and the NUL check apply to these.
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 
 def refuse_nul_characters() -> None:
     """Before each request: a NUL character in a form field is a 400.
@@ -13,7 +16,7 @@ def refuse_nul_characters() -> None:
     (page numbers, cursors, the search), so their messages stay specific.
     """
     fields = []
-    if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.mimetype in (
+    if request.method in UNSAFE_METHODS and request.mimetype in (
         "application/x-www-form-urlencoded",
         "multipart/form-data",
     ):

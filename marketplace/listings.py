@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from . import auth
@@ -12,35 +20,10 @@ from .extensions import db
 from .forms import ConfirmForm, ListingForm, UploadForm
 from .lessons import active
 from .models import DESCRIPTION_MAX, ID_MAX, TITLE_MAX, Listing
-from .pagination import MAX_OFFSET, CursorError, cursor_of, decode_cursor, newest_first
+from .pagination import MAX_OFFSET, cursor_arg, cursor_of, listing_page, page_number
 from .uploads import MAX_LISTINGS, UploadError
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
-
-
-def page_number(name: str = "page", default: int = 1, maximum: int = 10**6, hint: str = "") -> int:
-    """A positive page number from the query string, or a 400 that says what is wrong."""
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        abort(400, description=f"{name} must be a whole number from 1 to {maximum}.{hint}")
-    return int(raw)
-
-
-def cursor_arg(name: str) -> tuple[datetime, int] | None:
-    """The decoded cursor in ``?<name>=``, None when absent, or a 400 when malformed."""
-    raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        return decode_cursor(raw)
-    except CursorError as exc:
-        abort(
-            400,
-            description=f"{name}: {exc}; use the cursor exactly as a previous page gave it.",
-        )
 
 
 def as_row(listing: Listing) -> dict:
@@ -82,8 +65,8 @@ def _listing_form(**kwargs) -> ListingForm:
 
 @bp.route("/")
 def index():
-    """Newest listings first, 20 a page, "older"/"newer" by cursor; ``?q=`` searches."""
-    per_page = 20
+    """Newest listings first, a page at a time, "older"/"newer" by cursor; ``?q=`` searches."""
+    per_page = current_app.config["LISTINGS_PER_PAGE"]
     q = request.args.get("q", "").strip()
     if q:
         return _search(q, per_page)
@@ -102,14 +85,11 @@ def index():
             note=f"Numbered pages stop at {MAX_OFFSET // per_page}: "
             "follow the Older links for older listings.",
         )
-    rows = newest_first(per_page + 1, after=after, before=before, offset=(page - 1) * per_page)
-    if before is not None:
-        # Fetched upwards: one row too many means there are newer pages still.
-        has_newer, rows = len(rows) > per_page, rows[-per_page:]
-        has_older = True
+    rows, more = listing_page(per_page, after=after, before=before, offset=(page - 1) * per_page)
+    if before is not None:  # paging up: "more" means newer pages still
+        has_newer, has_older = more, True
     else:
-        has_newer = after is not None or page > 1
-        has_older, rows = len(rows) > per_page, rows[:per_page]
+        has_newer, has_older = after is not None or page > 1, more
     rows = [as_row(r) for r in rows]
     newer = older = None
     if rows and has_newer:

@@ -93,5 +93,6 @@ class ThrottleCounter(db.Model):
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model)) or 0
+def count(model, *where) -> int:
+    """How many rows of ``model`` (matching every ``where`` condition) there are."""
+    return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0

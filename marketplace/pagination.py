@@ -6,7 +6,8 @@ exist, and rows inserted meanwhile (always newer) never shift the pages a reader
 An OFFSET instead makes the database count and skip every earlier row.
 
 A cursor is opaque to clients: url-safe base64 of the last item's ``created_at`` (ISO
-8601) and id, without padding.
+8601) and id, without padding. The index page (HTML) and the API (JSON) both read their
+``?page=``, ``?after=`` and ``?before=`` here and fetch their page with :func:`listing_page`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import base64
 import binascii
 from datetime import datetime
 
+from flask import abort, request
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
@@ -51,6 +53,45 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     if created_at.tzinfo is not None:
         raise CursorError("the cursor is malformed")
     return created_at, int(ident)
+
+
+def page_number(name: str = "page", default: int = 1, maximum: int = 10**6, hint: str = "") -> int:
+    """A positive page number from the query string, or a 400 that says what is wrong."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    # isdigit() alone accepts "²", which int() refuses: ASCII digits only.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+        abort(400, description=f"{name} must be a whole number from 1 to {maximum}.{hint}")
+    return int(raw)
+
+
+def cursor_arg(name: str) -> tuple[datetime, int] | None:
+    """The decoded cursor in ``?<name>=``, None when absent, or a 400 when malformed."""
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        return decode_cursor(raw)
+    except CursorError as exc:
+        abort(
+            400,
+            description=f"{name}: {exc}; use the cursor exactly as a previous page gave it.",
+        )
+
+
+def listing_page(
+    per_page: int,
+    after: tuple[datetime, int] | None = None,
+    before: tuple[datetime, int] | None = None,
+    offset: int = 0,
+) -> tuple[list[Listing], bool]:
+    """One page of listings, newest first, and whether there is more in the direction of
+    travel (older listings; newer ones when paging up with ``before``)."""
+    rows = newest_first(per_page + 1, after=after, before=before, offset=offset)
+    if before is not None:
+        return rows[-per_page:], len(rows) > per_page
+    return rows[:per_page], len(rows) > per_page
 
 
 def cursor_of(row) -> str:

@@ -1,14 +1,14 @@
-"""Password policy and the façade over the weak-password-storage lesson's active scheme."""
+"""The password policy (a service below the lessons): length bounds and common passwords.
+
+Hashing and verifying go through the web-layer façade over the weak-password-storage
+lesson's active stage, ``password_storage.py``.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
-from .extensions import db
-from .lessons import active
-from .models import User
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128  # hashing a megabyte of "password" is a denial of service, not security
@@ -35,29 +35,3 @@ def policy_errors(password: str) -> list[str]:
     if password.lower() in common_passwords():
         errors.append("This password is on a list of common passwords; choose another.")
     return errors
-
-
-def hash_password(password: str) -> str:
-    return active("weak-password-storage").hash_password(password)
-
-
-def check_password(user: User, password: str) -> bool:
-    """Verify, and re-hash with the active scheme when the stored one is older."""
-    scheme = active("weak-password-storage")
-    if not scheme.verify_password(user.password_hash, password):
-        return False
-    if scheme.needs_rehash(user.password_hash):
-        user.password_hash = scheme.hash_password(password)
-        db.session.commit()
-    return True
-
-
-def dummy_check(password: str) -> None:
-    """Spend the same work as a real check, for a user who does not exist."""
-    scheme = active("weak-password-storage")
-    scheme.verify_password(_dummy_hash(scheme.__name__), password)
-
-
-@cache
-def _dummy_hash(scheme_name: str) -> str:
-    return active("weak-password-storage").hash_password("dummy password for timing")

@@ -20,7 +20,7 @@ from sqlalchemy import insert, select, text
 from .clock import utcnow
 from .extensions import db
 from .models import Listing, User
-from .passwords import hash_password
+from .password_storage import hash_password
 
 BATCH = 5_000
 # Every synthetic seller logs in with this; it is printed, it protects nothing.

@@ -2,6 +2,8 @@
 
 Expiry is enforced here (idle and absolute); revocation helpers are what the
 broken-deauthentication lesson's stages call on logout, password change and deletion.
+A service below the lessons: the app's session interface, which asks that lesson's active
+stage which store to use, is ``lesson_sessions.py``.
 """
 
 from __future__ import annotations
@@ -156,26 +158,3 @@ class ServerSideSessionInterface(SessionInterface):
             path=path,
         )
         response.vary.add("Cookie")
-
-
-class LessonSessionInterface(SessionInterface):
-    """Asks the broken-deauthentication lesson which session store is active."""
-
-    @staticmethod
-    def _delegate() -> SessionInterface:
-        from .lessons import active
-
-        return active("broken-deauthentication").session_interface()
-
-    def open_session(self, app, request):
-        interface = self._delegate()
-        session = interface.open_session(app, request)
-        session._interface = interface  # save with the store it was opened from
-        return session
-
-    def make_null_session(self, app):
-        return self._delegate().make_null_session(app)
-
-    def save_session(self, app, session, response) -> None:
-        interface = getattr(session, "_interface", None) or self._delegate()
-        interface.save_session(app, session, response)

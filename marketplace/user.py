@@ -17,7 +17,7 @@ from .forms import (
 )
 from .lessons import active
 from .models import Listing, User
-from .passwords import check_password, hash_password
+from .password_storage import check_password, hash_password
 from .redirects import safe_next
 from .throttling import email_change_refusal
 

@@ -15,7 +15,7 @@ from marketplace.demo import seed_demo
 from marketplace.exploits import FlaskTarget
 from marketplace.extensions import db
 from marketplace.lessons import active, state
-from marketplace.passwords import hash_password
+from marketplace.password_storage import hash_password
 
 POSTGRES_URL = os.environ.get("MARKETPLACE_TEST_POSTGRES_URL")
 REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"

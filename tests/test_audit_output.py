@@ -9,8 +9,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from marketplace import audit as runner
 from marketplace.cli import main
-from marketplace.exploits import runner
 
 BIN = Path(sys.executable).parent
 

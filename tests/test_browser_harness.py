@@ -4,9 +4,10 @@ import pytest
 import requests
 
 from marketplace.exploits import FlaskTarget, LiveTarget
-from marketplace.exploits.browser import attacker_site, cannot_run, is_loopback_host
+from marketplace.exploits.browser import attacker_site, cannot_run
 from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import all_lessons
+from marketplace.loopback import is_loopback as is_loopback_host
 
 BROWSER_EXPLOITS = [e for lesson in all_lessons() for e in lesson.exploits if e.needs_browser]
 

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
+from marketplace.audit import lab_app
 from marketplace.cli import main
-from marketplace.exploits.runner import lab_app, live_server
+from marketplace.exploits.runner import live_server
 from marketplace.lessons import all_lessons, state
 
 DEAUTH = "broken-deauthentication"

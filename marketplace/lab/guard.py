@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, request
 
-from marketplace.hosts import is_loopback
+from marketplace.loopback import is_loopback
 
 __all__ = ["is_loopback", "loopback_only"]
 

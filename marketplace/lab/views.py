@@ -1,4 +1,10 @@
-"""The lab blueprint: lessons, stage switches, sources, diffs and live exploit runs."""
+"""The lab blueprint: lessons, stage switches, sources, diffs and live exploit runs.
+
+Each lesson's own lab pages (``Lesson.lab_blueprint``) are nested in this blueprint at
+/lab/<slug>/, so the lab's hooks guard them too: loopback only, the Origin check whatever
+stage the csrf lesson is at, and the strict Content-Security-Policy whatever stage the xss
+lesson is at.
+"""
 
 from __future__ import annotations
 
@@ -18,33 +24,53 @@ from flask import (
 from marketplace.demo import demo_credentials
 from marketplace.exploits import LiveTarget
 from marketplace.exploits.runner import run_exploit
-from marketplace.forms import ConfirmForm
-from marketplace.hosts import address_url, is_loopback
+from marketplace.forms import ConfirmForm, require_confirm_form
+from marketplace.hosts import address_url, lab_origin_refusal
+from marketplace.inputs import UNSAFE_METHODS
 from marketplace.lessons import all_lessons, get_lesson, state
 from marketplace.lessons.registry import UnknownLesson
+from marketplace.loopback import is_loopback
+from marketplace.security import csp_nonce
 
 from .guard import loopback_only
 from .render import diff, highlighted_source, markdown
+
+# The lab's own pages always get the strict policy, whatever stage the xss lesson is at.
+LAB_CSP = (
+    "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic'; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
 bp.before_request(loopback_only)
 
 
+@bp.before_request
+def refuse_cross_origin() -> None:
+    """The lab's forms are never the csrf lesson: another origin is always refused,
+    and so is an origin that does not name this machine (DNS rebinding)."""
+    if request.method in UNSAFE_METHODS:
+        refusal = lab_origin_refusal(request)
+        if refusal:
+            abort(403, description=refusal)
+
+
+@bp.after_request
+def strict_policy(response):
+    response.headers["Content-Security-Policy"] = LAB_CSP.format(nonce=csp_nonce())
+    # The lab's state (stages, breach dumps) must not stay in a shared or back-button cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+for _lesson in all_lessons():
+    if _lesson.lab_blueprint is not None:
+        bp.register_blueprint(_lesson.lab_blueprint, url_prefix=f"/{_lesson.slug}")
+
+
 def register(app) -> None:
-    """Mount the lab, and each lesson's own lab pages at /lab/<slug>/ under the same guard."""
+    """Mount the lab (with every lesson's lab pages nested in it)."""
     app.register_blueprint(bp)
-    for lesson in all_lessons():
-        if lesson.lab_blueprint is not None:
-            name = lesson_blueprint_name(lesson.slug)
-            app.register_blueprint(
-                lesson.lab_blueprint, url_prefix=f"/lab/{lesson.slug}", name=name
-            )
-            app.before_request_funcs.setdefault(name, []).insert(0, loopback_only)
-
-
-def lesson_blueprint_name(slug: str) -> str:
-    """Endpoint prefix of a lesson's lab pages, e.g. ``lab_xxe.canary``."""
-    return "lab_" + slug.replace("-", "_")
 
 
 def _lesson_or_404(slug: str):
@@ -52,12 +78,6 @@ def _lesson_or_404(slug: str):
         return get_lesson(slug)
     except UnknownLesson:
         abort(404, description=f"There is no lesson {slug!r}.")
-
-
-def _checked_form() -> None:
-    # The lab's own forms always carry a CSRF token, whatever stage the csrf lesson is at.
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form expired; reload the lab page and try again.")
 
 
 @bp.route("/")
@@ -103,7 +123,7 @@ def lesson(slug: str):
 @bp.route("/<slug>/stage", methods=("POST",))
 def switch(slug: str):
     """Make another stage of the lesson active."""
-    _checked_form()
+    require_confirm_form("The form expired; reload the lab page and try again.")
     lesson = _lesson_or_404(slug)
     try:
         state.set_stage(lesson.slug, request.form.get("stage", ""))
@@ -121,7 +141,7 @@ def switch(slug: str):
 @bp.route("/<slug>/reset", methods=("POST",))
 def reset(slug: str | None = None):
     """Return one lesson, or every lesson, to its fixed stage."""
-    _checked_form()
+    require_confirm_form("The form expired; reload the lab page and try again.")
     state.reset(_lesson_or_404(slug).slug if slug else None)
     flash("Back to the fixed stage." if slug else "Every lesson is back at its fixed stage.")
     return redirect(url_for("lab.index"))
@@ -130,7 +150,7 @@ def reset(slug: str | None = None):
 @bp.route("/<slug>/attack", methods=("POST",))
 def attack(slug: str):
     """Run the lesson's exploits against this very server and show the evidence."""
-    _checked_form()
+    require_confirm_form("The form expired; reload the lab page and try again.")
     lesson = _lesson_or_404(slug)
     active = state.active_stage(lesson.slug)
     results = []

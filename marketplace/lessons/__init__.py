@@ -1,12 +1,13 @@
 """The lessons: one package each, found by the registry; views ask for ``active(slug)``."""
 
-from .base import Exploit, Lesson, Stage
+from .base import Exploit, Lesson, SeamError, Stage, StageError
 from .registry import all_lessons, get_lesson
-from .state import StageError, active, active_stage, active_stages, set_stage
+from .state import active, active_stage, active_stages, set_stage
 
 __all__ = [
     "Exploit",
     "Lesson",
+    "SeamError",
     "Stage",
     "StageError",
     "active",

@@ -1,8 +1,11 @@
-"""The shapes a lesson is declared with: stages in order and exploits with their fix."""
+"""The shapes a lesson is declared with: stages in order, exploits with their fix, and the
+seam (a ``typing.Protocol``) every stage module is checked against when it is loaded."""
 
 from __future__ import annotations
 
 import importlib
+import inspect
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +18,52 @@ if TYPE_CHECKING:
 
     from marketplace.exploits.target import Outcome, Target
     from marketplace.features import Feature
+
+
+class StageError(ValueError):
+    """An unknown lesson or stage, or a vulnerable stage where none is allowed."""
+
+
+class SeamError(StageError):
+    """A stage module that does not implement its lesson's seam (missing or wrong function)."""
+
+
+def seam_functions(seam: type) -> dict[str, inspect.Signature]:
+    """The functions a seam Protocol declares, by name, with ``self`` left out."""
+    functions = {}
+    for name, value in vars(seam).items():
+        if name.startswith("_") or not inspect.isfunction(value):
+            continue
+        signature = inspect.signature(value)
+        functions[name] = signature.replace(parameters=list(signature.parameters.values())[1:])
+    return functions
+
+
+def _shape(signature: inspect.Signature) -> list[tuple[str, object]]:
+    # Names and kinds: views pass some arguments by keyword. Annotations are documentation.
+    return [(p.name, p.kind) for p in signature.parameters.values()]
+
+
+def check_seam(module: ModuleType, seam: type, where: str) -> None:
+    """Raise :class:`SeamError` naming the first seam function ``module`` lacks or gets wrong."""
+    for name, expected in seam_functions(seam).items():
+        function = getattr(module, name, None)
+        if function is None:
+            raise SeamError(
+                f"{where} does not define {name}(); the seam expects def {name}{expected}"
+            )
+        if not callable(function):
+            raise SeamError(
+                f"{where}.{name} is not a function; the seam expects def {name}{expected}"
+            )
+        try:
+            actual = inspect.signature(function)
+        except (TypeError, ValueError):  # a builtin without a signature: trust the name
+            continue
+        if _shape(actual) != _shape(expected):
+            raise SeamError(
+                f"{where}.{name}{actual} does not match the seam: expected def {name}{expected}"
+            )
 
 
 @dataclass(frozen=True)
@@ -37,12 +86,18 @@ class Exploit:
     needs_browser: bool = False
 
 
+# Stage modules already checked against their seam (a module is imported once anyway).
+_CHECKED: weakref.WeakSet[ModuleType] = weakref.WeakSet()
+
+
 @dataclass(frozen=True)
 class Lesson:
     slug: str
     chapter: int
     title: str
-    seam: str
+    # The lesson's seam Protocol (``<lesson>/seam.py``): its docstring says what the stages
+    # change, its methods are the functions every stage module must define.
+    seam: type
     stages: Sequence[Stage]
     exploits: Sequence[Exploit]
     package: str
@@ -85,10 +140,23 @@ class Lesson:
         """The catalogue's rule: exploited before the fixing stage, defended from it on."""
         return self.index(stage_slug) < self.index(exploit.fixed_by)
 
+    @property
+    def seam_summary(self) -> str:
+        """What the stages change, in one line (the seam Protocol's docstring)."""
+        return " ".join((inspect.getdoc(self.seam) or "").split())
+
     def module(self, stage_slug: str) -> ModuleType:
-        """Import the stage's seam module (only the engine does this)."""
+        """Import the stage's module and check it against the seam (only the engine does this).
+
+        Raises :class:`SeamError` naming the missing or wrong function.
+        """
         stage = self.stage(stage_slug)
-        return importlib.import_module(f"{self.package}.stages.{stage.module_name}")
+        name = f"{self.package}.stages.{stage.module_name}"
+        module = importlib.import_module(name)
+        if module not in _CHECKED:
+            check_seam(module, self.seam, f"{self.slug} stage {stage.slug} ({name})")
+            _CHECKED.add(module)
+        return module
 
     @property
     def folder(self) -> Path:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from types import ModuleType
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from blinker import Namespace
 from flask import current_app, g
@@ -13,7 +13,22 @@ from sqlalchemy.exc import SQLAlchemyError
 from marketplace.extensions import db, rollback_quietly
 from marketplace.models import LessonStage
 
+from .base import SeamError, StageError
 from .registry import all_lessons, get_lesson
+
+if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into the seam
+    from .broken_access_control.seam import BrokenAccessControlSeam
+    from .broken_authentication.seam import BrokenAuthenticationSeam
+    from .broken_deauthentication.seam import BrokenDeauthenticationSeam
+    from .csrf.seam import CsrfSeam
+    from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
+    from .sql_injection.seam import SqlInjectionSeam
+    from .vulnerable_components.seam import VulnerableComponentsSeam
+    from .weak_password_storage.seam import WeakPasswordStorageSeam
+    from .xss.seam import XssSeam
+    from .xxe.seam import XxeSeam
+
+__all__ = ["SeamError", "StageError", "active", "active_stage", "set_stage", "stage_changed"]
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +36,6 @@ log = logging.getLogger(__name__)
 # Sent with the lesson slug as sender whenever a lesson's stage is set or reset, so a
 # lesson can drop state that belongs to the previous stage (e.g. login throttle counters).
 stage_changed = Namespace().signal("stage-changed")
-
-
-class StageError(ValueError):
-    """An unknown lesson or stage, or a vulnerable stage where none is allowed."""
 
 
 def parse_stages(spec: str) -> dict[str, str]:
@@ -81,14 +92,45 @@ def active_stage(slug: str) -> str:
         return lesson.default_stage.slug
     stored = _stored().get(slug)
     try:
-        return lesson.stage(stored).slug if stored else lesson.default_stage.slug
+        stage = lesson.stage(stored).slug if stored else lesson.default_stage.slug
+        lesson.module(stage)  # imported and checked against the seam
+        return stage
     except KeyError:
         log.warning("lesson %s: stored stage %r unknown; using the fixed stage", slug, stored)
-        return lesson.default_stage.slug
+    except SeamError as exc:
+        log.error("lesson %s: %s; using the fixed stage", slug, exc)
+    return lesson.default_stage.slug
 
 
-def active(slug: str) -> ModuleType:
-    """The seam implementation of the lesson's active stage."""
+# One overload per lesson: the return type is the lesson's seam Protocol.
+# fmt: off
+@overload
+def active(slug: Literal["vulnerable-components"]) -> VulnerableComponentsSeam: ...
+@overload
+def active(slug: Literal["sql-injection"]) -> SqlInjectionSeam: ...
+@overload
+def active(slug: Literal["weak-password-storage"]) -> WeakPasswordStorageSeam: ...
+@overload
+def active(slug: Literal["broken-authentication"]) -> BrokenAuthenticationSeam: ...
+@overload
+def active(slug: Literal["broken-deauthentication"]) -> BrokenDeauthenticationSeam: ...
+@overload
+def active(slug: Literal["csrf"]) -> CsrfSeam: ...
+@overload
+def active(slug: Literal["xss"]) -> XssSeam: ...
+@overload
+def active(slug: Literal["broken-access-control"]) -> BrokenAccessControlSeam: ...
+@overload
+def active(slug: Literal["xxe"]) -> XxeSeam: ...
+@overload
+def active(slug: Literal["sensitive-data-exposure"]) -> SensitiveDataExposureSeam: ...
+@overload
+def active(slug: str) -> Any: ...
+# fmt: on
+
+
+def active(slug: str) -> Any:
+    """The active stage's module, checked against the lesson's seam Protocol."""
     # Lab/test only: ``fix check`` grades a learner's module in a scratch app through
     # the app-config key STAGE_OVERRIDES = {slug: module}, consulted before any stage.
     override = (current_app.config.get("STAGE_OVERRIDES") or {}).get(slug)
@@ -117,6 +159,7 @@ def set_stage(lesson_slug: str, stage_slug: str) -> None:
         stage = lesson.stage(stage_slug)
     except KeyError as exc:
         raise StageError(exc.args[0]) from None
+    lesson.module(stage.slug)  # SeamError (a StageError) names what the module lacks
     if stage != lesson.default_stage and not lab_enabled():
         raise StageError(
             f"{lesson.slug}={stage.slug} is a vulnerable stage; it can only be chosen in lab mode "

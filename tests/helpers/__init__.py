@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from marketplace import models
 from marketplace.extensions import db
 from marketplace.models import Listing, User
 
@@ -19,7 +20,8 @@ def scalar(app, query):
 
 
 def count(app, model, *where) -> int:
-    return scalar(app, select(func.count()).select_from(model).where(*where))
+    with app.app_context():
+        return models.count(model, *where)
 
 
 def user_row(app, email: str) -> User | None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.exploits.runner import attack, expected_label, live_server
+from marketplace.audit import attack, expected_label
+from marketplace.exploits.runner import live_server
 from marketplace.lessons import all_lessons, get_lesson, state
 from tests.conftest import make_app
 from tests.helpers import demo_logins, public_index, teardown

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from marketplace.audit import lab_app
 from marketplace.exploits import LiveTarget
-from marketplace.exploits.runner import lab_app, live_server
+from marketplace.exploits.runner import live_server
 from marketplace.extensions import db
 from marketplace.lessons import state
 from marketplace.models import Listing, User

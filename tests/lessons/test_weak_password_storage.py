@@ -280,3 +280,12 @@ def test_lab_page_shows_the_lesson_and_its_links(client):
     assert "Transparent upgrade" in page and "decisive-vulnerable" in page
     assert 'href="/lab/weak-password-storage/breach"' in page
     assert 'href="/lab/weak-password-storage/speeds"' in page
+
+
+def test_guesses_per_second_cycles_the_words_and_counts_every_call():
+    seen = []
+    rate, made = crack.guesses_per_second(seen.append, 0.0, minimum=5, words=["a", "b"])
+    assert made == 5 == len(seen) and seen == ["a", "b", "a", "b", "a"]
+    assert rate > 0
+    rate, made = crack.guesses_per_second(seen.append, 0.0, minimum=1, batch=10)
+    assert made == 10 and seen[-1] == "guess-9"

@@ -62,7 +62,7 @@ def create_users(url: str, count: int, password: str) -> list[tuple[int, str]]:
     from marketplace import create_app
     from marketplace.extensions import db
     from marketplace.models import User
-    from marketplace.passwords import hash_password
+    from marketplace.password_storage import hash_password
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET, "STAGES": ""})
     with app.app_context():

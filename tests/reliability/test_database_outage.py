@@ -223,7 +223,7 @@ def test_lost_connection_errors_are_503_even_if_rollback_fails(app, monkeypatch,
         raise InterfaceError("SELECT 1", {}, Exception("the connection is closed"))
 
     client = app.test_client()
-    monkeypatch.setattr(api, "newest_first", lost)
+    monkeypatch.setattr(api, "listing_page", lost)
     if broken_rollback:
         with app.app_context():
             session_class = type(db.session())
@@ -234,7 +234,7 @@ def test_lost_connection_errors_are_503_even_if_rollback_fails(app, monkeypatch,
     def bad_sql(*args, **kwargs):
         raise ProgrammingError("SELEC", {}, Exception("syntax error"))
 
-    monkeypatch.setattr(api, "newest_first", bad_sql)
+    monkeypatch.setattr(api, "listing_page", bad_sql)
     assert client.get("/api/v1/listings?after=" + _a_cursor()).status_code == 500
 
 

@@ -3,12 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import BrokenAccessControlSeam
 
 LESSON = Lesson(
     slug="broken-access-control",
     chapter=8,
     title="Broken access control",
-    seam="Loading a listing for edit and delete.",
+    seam=BrokenAccessControlSeam,
     package=__name__,
     stages=(
         Stage(

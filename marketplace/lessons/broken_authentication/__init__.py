@@ -4,12 +4,13 @@ from marketplace.lessons.base import Exploit, Lesson, Stage
 from marketplace.lessons.state import stage_changed
 
 from . import exploits, throttle
+from .seam import BrokenAuthenticationSeam
 
 LESSON = Lesson(
     slug="broken-authentication",
     chapter=4,
     title="Broken authentication",
-    seam="The login failure path: what a failed login says, how long it takes, how often.",
+    seam=BrokenAuthenticationSeam,
     package=__name__,
     stages=(
         Stage("verbose-errors", "4/code", 'Says "no such user" or "wrong password".'),

@@ -3,13 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import BrokenDeauthenticationSeam
 
 LESSON = Lesson(
     slug="broken-deauthentication",
     chapter=5,
     title="Broken de-authentication",
-    seam="The session: where a login is kept, and what logout, a password change and "
-    "an account deletion revoke.",
+    seam=BrokenDeauthenticationSeam,
     package=__name__,
     stages=(
         Stage(

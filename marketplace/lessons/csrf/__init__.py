@@ -3,12 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import CsrfSeam
 
 LESSON = Lesson(
     slug="csrf",
     chapter=6,
     title="Cross-site request forgery (CSRF)",
-    seam="Protecting the listing forms: CSRF token and Origin check.",
+    seam=CsrfSeam,
     package=__name__,
     stages=(
         Stage("no-token", "6/code", "The listing forms are protected by authentication alone."),

@@ -3,12 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import SensitiveDataExposureSeam
 
 LESSON = Lesson(
     slug="sensitive-data-exposure",
     chapter=10,
     title="Sensitive data exposure",
-    seam="Serialising listings and their authors for /api/v1/listings.",
+    seam=SensitiveDataExposureSeam,
     package=__name__,
     stages=(
         Stage(

@@ -3,12 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import SqlInjectionSeam
 
 LESSON = Lesson(
     slug="sql-injection",
     chapter=2,
     title="SQL injection",
-    seam="Creating a listing and searching listings (/listings/?q=).",
+    seam=SqlInjectionSeam,
     package=__name__,
     stages=(
         Stage("concat", "2.1/code", "The SQL is built by pasting the user's text between quotes."),

@@ -1,4 +1,4 @@
-"""What the hand-written SQL stages share: running a statement and shaping the rows.
+"""What the SQL stages share: running a statement, shaping the rows, escaping LIKE patterns.
 
 Nothing here builds SQL from input; each stage module writes its own statements.
 """

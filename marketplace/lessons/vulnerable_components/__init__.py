@@ -5,12 +5,13 @@ from marketplace.lessons.base import Exploit, Lesson, Stage
 from . import exploits
 from .commands import deps_audit
 from .lab import bp
+from .seam import VulnerableComponentsSeam
 
 LESSON = Lesson(
     slug="vulnerable-components",
     chapter=1,
     title="Vulnerable components",
-    seam="The requirement set the app is built from (audited, not switched at run time).",
+    seam=VulnerableComponentsSeam,
     package=__name__,
     stages=(
         Stage("flask-0.12", "1/code", "Flask 0.12 and the Werkzeug/Jinja2 of its time."),

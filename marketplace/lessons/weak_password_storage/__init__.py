@@ -5,12 +5,13 @@ from marketplace.lessons.base import Exploit, Lesson, Stage
 from . import exploits
 from .commands import crack_command, dump_users_command
 from .lab import bp
+from .seam import WeakPasswordStorageSeam
 
 LESSON = Lesson(
     slug="weak-password-storage",
     chapter=3,
     title="Weak password storage",
-    seam="Hashing a password and verifying it at login.",
+    seam=WeakPasswordStorageSeam,
     package=__name__,
     stages=(
         Stage("plaintext", "3.1/code", "The password itself is stored."),

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from marketplace.demo import demo_credentials, seed_demo
 from marketplace.extensions import db
 from marketplace.models import User
-from marketplace.passwords import hash_password
+from marketplace.password_storage import hash_password
 
 from .crack import dump_document
 

@@ -11,7 +11,8 @@ Two attacks, both bounded:
   per account, with no hashing at all. A salt makes such a table useless.
 
 Both report, per scheme, the guesses made, the time spent and the guesses per second;
-:func:`measure_rates` measures that speed for each scheme on this machine.
+:func:`measure_rates` measures that speed for each scheme on this machine (with
+:func:`guesses_per_second`, which the bench uses too).
 """
 
 from __future__ import annotations
@@ -350,6 +351,27 @@ def lookup_attack(
 # Guesses per second, measured here ----------------------------------------------------
 
 
+def guesses_per_second(
+    check: Callable[[str], object],
+    seconds: float,
+    minimum: int = 2,
+    words: Sequence[str] = (),
+    batch: int = 1,
+) -> tuple[float, int]:
+    """Call ``check(word)`` for about ``seconds`` (at least ``minimum`` calls), cycling
+    through ``words`` (default: wrong guesses ``guess-<n>``), and look at the clock every
+    ``batch`` calls; returns (guesses per second, guesses made). The bench calls this too.
+    """
+    count, started = 0, time.perf_counter()
+    while True:
+        for _ in range(batch):
+            check(words[count % len(words)] if words else f"guess-{count}")
+            count += 1
+        elapsed = time.perf_counter() - started
+        if elapsed >= seconds and count >= minimum:
+            return count / elapsed, count
+
+
 def measure_rates(seconds: float = 0.25, minimum: int = 2) -> dict[str, float]:
     """Guesses per second for each scheme, on this machine, with the stages' own parameters.
 
@@ -374,13 +396,6 @@ def measure_rates(seconds: float = 0.25, minimum: int = 2) -> dict[str, float]:
             def guess(word: str, stored: str = stored) -> bool:
                 return formats.verify(stored, word)
 
-        count, started = 0, time.perf_counter()
-        while True:
-            for _ in range(1 if scheme in SALTED else 1000):
-                guess(f"guess-{count}")
-                count += 1
-            elapsed = time.perf_counter() - started
-            if elapsed >= seconds and count >= minimum:
-                break
-        rates[scheme] = count / elapsed
+        batch = 1 if scheme in SALTED else 1000
+        rates[scheme] = guesses_per_second(guess, seconds, minimum, batch=batch)[0]
     return rates

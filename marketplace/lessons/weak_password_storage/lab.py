@@ -9,9 +9,9 @@ import math
 import threading
 import time
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 
-from marketplace.forms import ConfirmForm
+from marketplace.forms import ConfirmForm, require_confirm_form
 from marketplace.lessons import active_stage
 
 from . import breach, crack, formats
@@ -20,11 +20,6 @@ bp = Blueprint("weak_password_storage_lab", __name__, template_folder="templates
 
 _speeds: dict = {}
 _speeds_lock = threading.Lock()
-
-
-def _checked_form() -> None:
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form expired; reload the page and try again.")
 
 
 @bp.route("/breach")
@@ -47,7 +42,7 @@ def breach_page():
 @bp.route("/breach/rehash-demo", methods=("POST",))
 def rehash_demo():
     """Store the demo users' passwords with the active scheme (a form with a CSRF token)."""
-    _checked_form()
+    require_confirm_form()
     done = breach.rehash_demo_users()
     stage = active_stage("weak-password-storage")
     flash(f"{len(done)} demo users now have their passwords stored by the {stage} stage.")
@@ -71,7 +66,7 @@ def _measured(refresh: bool = False) -> dict:
 def speeds():
     """Guesses per second for each scheme, measured on this machine (cached per process)."""
     if ConfirmForm().is_submitted():
-        _checked_form()
+        require_confirm_form()
         _measured(refresh=True)
         return redirect(url_for(".speeds"))
     measured = _measured()

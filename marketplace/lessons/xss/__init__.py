@@ -3,12 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import XssSeam
 
 LESSON = Lesson(
     slug="xss",
     chapter=7,
     title="Cross-site scripting (XSS)",
-    seam="The profile edit template's full-name input, and the Content-Security-Policy.",
+    seam=XssSeam,
     package=__name__,
     stages=(
         Stage("unquoted-attribute", "7/code", "The full name goes into an unquoted attribute."),

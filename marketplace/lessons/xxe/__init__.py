@@ -3,12 +3,13 @@
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
 from . import exploits
+from .seam import XxeSeam
 
 LESSON = Lesson(
     slug="xxe",
     chapter=9,
     title="XML external entities (XXE)",
-    seam="Parsing the XML bulk upload of listings.",
+    seam=XxeSeam,
     package=__name__,
     stages=(
         Stage(

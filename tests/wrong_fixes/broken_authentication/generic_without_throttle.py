@@ -6,7 +6,7 @@ tries, so the list of the most common passwords opens a demo account within minu
 Caught by: online-brute-force
 """
 
-from marketplace.passwords import dummy_check
+from marketplace.password_storage import dummy_check
 
 MESSAGE = "Invalid e-mail or password."
 

@@ -7,7 +7,7 @@ lock any account they know the e-mail of.
 Caught by: feature mistyped-twice-logs-in
 """
 
-from marketplace.passwords import dummy_check
+from marketplace.password_storage import dummy_check
 
 MESSAGE = "Invalid e-mail or password."
 _FAILED: set[str] = set()

@@ -7,7 +7,7 @@ character is enough for a script to tell registered e-mails apart.
 Caught by: message-enumeration
 """
 
-from marketplace.passwords import dummy_check
+from marketplace.password_storage import dummy_check
 
 from ..throttle import Throttle
 

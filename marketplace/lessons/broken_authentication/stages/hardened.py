@@ -10,7 +10,9 @@ password is checked, but only for the clients that failed: the owner, from anoth
 address or a browser that logged in before, still gets in.
 """
 
-from marketplace.passwords import dummy_check
+# Through the web-layer façade: the dummy hash is verified by whatever storage scheme the
+# weak-password-storage lesson has active, so the work matches a real user's.
+from marketplace.password_storage import dummy_check
 
 from ..throttle import LoginThrottle
 

@@ -9,6 +9,8 @@ from sqlalchemy import or_, select
 from marketplace.extensions import db
 from marketplace.models import Listing, User
 
+from ..rawsql import like_pattern
+
 
 def create_listing(title: str, description: str, user_id: int) -> None:
     db.session.add(Listing(title=title, description=description, user_id=user_id))
@@ -16,7 +18,7 @@ def create_listing(title: str, description: str, user_id: int) -> None:
 
 
 def search_listings(q: str, limit: int, offset: int) -> list[dict]:
-    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    pattern = like_pattern(q)
     query = (
         select(
             Listing.id,

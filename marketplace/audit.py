@@ -1,0 +1,182 @@
+"""``marketplace attack`` and ``audit``'s engine: exploits against a running server, or
+every exploit against every stage of its lesson on a scratch copy of the app.
+
+Above the lessons (it builds the app and switches stages), next to the CLI; the exploit
+harness it drives (``marketplace.exploits``) stays below them.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from marketplace.exploits.outcome import DEFENDED, EXPLOITED, Outcome
+from marketplace.exploits.runner import run_exploit
+from marketplace.exploits.target import LiveTarget
+from marketplace.lessons.base import Exploit, Lesson
+
+
+@dataclass
+class Cell:
+    """One exploit's result at one stage; ``expected`` is the catalogue's word (audit only)."""
+
+    lesson: str
+    stage: str | None
+    exploit: str
+    expected: str | None
+    outcome: Outcome
+    seconds: float
+
+    @property
+    def matches(self) -> bool:
+        return self.outcome.label == self.expected
+
+    def as_dict(self) -> dict:
+        row = {
+            "lesson": self.lesson,
+            "exploit": self.exploit,
+            "stage": self.stage,
+            "outcome": self.outcome.label,
+            "expected": self.expected,
+            "summary": self.outcome.summary,
+            "evidence": {
+                "details": self.outcome.details,
+                "exchanges": [e.as_dict() for e in self.outcome.exchanges],
+            },
+            "seconds": round(self.seconds, 3),
+        }
+        if self.expected is None:
+            del row["expected"]
+        return row
+
+
+def expected_label(lesson: Lesson, exploit: Exploit, stage_slug: str) -> str:
+    """The catalogue's verdict for ``exploit`` at ``stage_slug``, other lessons at their default."""
+    return EXPLOITED if lesson.expected_exploited(exploit, stage_slug) else DEFENDED
+
+
+def attack(
+    base_url: str,
+    plan: Sequence[tuple[Lesson, Exploit]],
+    progress: Callable[[Cell, int, int], None] | None = None,
+) -> list[Cell]:
+    """Run each (lesson, exploit) of ``plan`` against a running server, in that order."""
+    stages = LiveTarget(base_url).lab_stages()
+    cells: list[Cell] = []
+    for lesson, exploit in plan:
+        started = time.perf_counter()
+        outcome = run_exploit(exploit, LiveTarget(base_url))
+        cell = Cell(
+            lesson.slug,
+            stages.get(lesson.slug),
+            exploit.name,
+            None,
+            outcome,
+            time.perf_counter() - started,
+        )
+        cells.append(cell)
+        if progress:
+            progress(cell, len(cells), len(plan))
+    return cells
+
+
+@contextmanager
+def scratch_log(prefix: str = "marketplace-audit-") -> Iterator[Path]:
+    """Every log record of this process (the scratch server's errors, Alembic's progress) goes
+    to a temporary file instead of the terminal; yields its path.
+
+    The caller decides what happens to the file: show its path when something failed, or
+    delete it. The migrations' ``env.py`` leaves an already configured root logger alone.
+    """
+    handle, name = tempfile.mkstemp(prefix=prefix, suffix=".log")
+    os.close(handle)
+    root = logging.getLogger()
+    handler = logging.FileHandler(name, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(name)s] %(message)s"))
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    try:
+        yield Path(name)
+    finally:
+        root.handlers[:] = saved_handlers
+        root.setLevel(saved_level)
+        handler.close()
+
+
+@contextmanager
+def lab_app(extra_config: dict | None = None) -> Iterator:
+    """A fresh app on a temporary SQLite database, migrated and seeded, in lab mode."""
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.demo import seed_demo
+
+    folder = tempfile.mkdtemp(prefix="marketplace-audit-")
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/audit.sqlite",
+        "LAB_ENABLED": True,
+        "MARKETPLACE_ENV": "development",
+        "STAGES": "",
+    }
+    config.update(extra_config or {})
+    app = create_app(config)
+    try:
+        with app.app_context():
+            upgrade()
+            seed_demo()
+        yield app
+    finally:
+        with app.app_context():
+            from marketplace.extensions import db
+
+            db.engine.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def audit(
+    app,
+    base_url: str,
+    lessons: Sequence[Lesson],
+    progress: Callable[[Cell, int, int], None] | None = None,
+    skip: Callable[[Exploit], str | None] | None = None,
+) -> list[Cell]:
+    # ``skip`` names why an exploit cannot run here (no browser): that cell is ``error``.
+    """Every exploit against every stage of its lesson, other lessons at their default."""
+    from marketplace.lessons import state
+
+    plan = [
+        (lesson, stage, exploit)
+        for lesson in lessons
+        for stage in lesson.stages
+        for exploit in lesson.exploits
+    ]
+    cells: list[Cell] = []
+    for lesson, stage, exploit in plan:
+        with app.app_context():
+            state.reset()
+            state.set_stage(lesson.slug, stage.slug)
+        expected = expected_label(lesson, exploit, stage.slug)
+        started = time.perf_counter()
+        reason = skip(exploit) if skip else None
+        target = LiveTarget(base_url)
+        if reason:
+            outcome = target.error(f"could not run: {reason}")
+        else:
+            outcome = run_exploit(exploit, target)
+        cell = Cell(
+            lesson.slug, stage.slug, exploit.name, expected, outcome, time.perf_counter() - started
+        )
+        cells.append(cell)
+        if progress:
+            progress(cell, len(cells), len(plan))
+    with app.app_context():
+        state.reset()
+    return cells
