@@ -72,7 +72,7 @@ def test_attack_exits_0_when_every_exploit_ran(app, live_url):
 
 def test_audit_exit_statuses(monkeypatch):
     """1 on a mismatch, 2 when any cell could not run."""
-    from marketplace.exploits import runner
+    from marketplace import audit as runner
 
     lesson = get_lesson("vulnerable-components")
     real = runner.run_exploit

@@ -18,9 +18,8 @@ from sqlalchemy import event
 
 from marketplace.config import allowed_hosts
 from marketplace.extensions import db
-from marketplace.hosts import address_url, host_name, is_loopback
+from marketplace.hosts import address_url, host_name, is_loopback, lab_origin_refusal
 from marketplace.lessons import get_lesson, state
-from marketplace.security import lab_origin_refusal
 from tests.conftest import make_app
 
 REBIND = "rebind.attacker.example:5201"

@@ -32,6 +32,8 @@ WEB = {
     "marketplace.cli",
     "marketplace.cli_attack",
     "marketplace.demo",
+    "marketplace.fixcheck",
+    "marketplace.hosts",
     "marketplace.lesson_sessions",
     "marketplace.listings",
     "marketplace.password_storage",
