@@ -20,6 +20,8 @@ HONEST_USER_BUGS = {
     ("xss", "unquoted-attribute", "full-name-round-trip"): "the edit form shows the name",
     # The course's 2016 requirement set is audited, never installed: the app needs Flask 3.1.
     ("vulnerable-components", "flask-0.12", "satisfies-dependency-ranges"): "Flask==0.12",
+    # The course's own fix (2019) is audited too, never installed.
+    ("vulnerable-components", "flask-1.0.3", "satisfies-dependency-ranges"): "Flask==1.0.3",
 }
 
 
