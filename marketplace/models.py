@@ -85,3 +85,7 @@ class LessonStage(db.Model):
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+# The counters and the search index the database keeps in step (created with the tables).
+from . import derived  # noqa: E402, F401
