@@ -98,7 +98,7 @@ def load_tool() -> str:
     if use_wrk():
         version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout  # noqa: S607
         return (version.splitlines() or ["wrk"])[0].split(" [")[0]
-    return "Python fallback (threads + http.client, bench/run.py load_python)"
+    return "Python fallback (threads + http.client, bench/load.py load_python)"
 
 
 @dataclass

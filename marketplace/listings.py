@@ -42,17 +42,6 @@ def cursor_arg(name: str) -> tuple[datetime, int] | None:
         )
 
 
-def as_row(listing: Listing) -> dict:
-    """The shape the index template shows (the same as the search seam returns)."""
-    return {
-        "id": listing.id,
-        "title": listing.title,
-        "description": listing.description,
-        "created_at": listing.created_at,
-        "author_name": listing.author.full_name,
-    }
-
-
 def _listing_form(**kwargs) -> ListingForm:
     # Whether listing forms carry a CSRF token is the csrf lesson's decision.
     return ListingForm(meta=active("csrf").listing_form_meta(), **kwargs)
@@ -81,7 +70,9 @@ def index():
             note=f"Numbered pages stop at {MAX_OFFSET // per_page}: "
             "follow the Older links for older listings.",
         )
-    rows = newest_first(per_page + 1, after=after, before=before, offset=(page - 1) * per_page)
+    rows = newest_first(
+        per_page + 1, after=after, before=before, offset=(page - 1) * per_page, as_rows=True
+    )
     if before is not None:
         # Fetched upwards: one row too many means there are newer pages still.
         has_newer, rows = len(rows) > per_page, rows[-per_page:]
@@ -89,7 +80,6 @@ def index():
     else:
         has_newer = after is not None or page > 1
         has_older, rows = len(rows) > per_page, rows[:per_page]
-    rows = [as_row(r) for r in rows]
     newer = older = None
     if rows and has_newer:
         newer = url_for("listings.index", before=cursor_of(rows[0]))
