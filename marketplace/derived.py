@@ -95,6 +95,38 @@ _SQLITE_SEARCH = [
 ]
 
 
+FTS_INSERT_TRIGGER = _SQLITE_SEARCH[2]
+
+
+def bulk_insert_listings(conn: Connection, statement, rows: list[dict]) -> None:
+    """Insert many listings at once; on SQLite, index them in one statement, not per row.
+
+    The row trigger makes FTS5 index each listing on its own (seven times slower for a
+    bulk load); inside the caller's transaction the trigger is dropped, the rows and then
+    their index entries inserted, and the trigger made again, so no other connection ever
+    sees a listing without its index entry. Dropping the trigger takes the write lock
+    first, so the new ids are exactly those above the max read after it.
+    """
+    indexed = (
+        conn.dialect.name == "sqlite"
+        and conn.exec_driver_sql(
+            "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = 'listings_fts_insert'"
+        ).first()
+    )
+    if not indexed:
+        conn.execute(statement, rows)
+        return
+    conn.exec_driver_sql("DROP TRIGGER listings_fts_insert")
+    last = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM listings").scalar()
+    conn.execute(statement, rows)
+    conn.exec_driver_sql(
+        "INSERT INTO listings_fts(rowid, title, description) "
+        "SELECT id, title, description FROM listings WHERE id > ?",
+        (last,),
+    )
+    conn.exec_driver_sql(FTS_INSERT_TRIGGER)
+
+
 def counter_statements(dialect: str) -> list[str]:
     """Create the counters table (if need be), its rows, and the triggers that keep them."""
     return _COUNTERS + (_SQLITE_COUNTERS if dialect == "sqlite" else _POSTGRES_COUNTERS)
