@@ -196,9 +196,8 @@ def dictionary_attack(
             wanted: dict[str, list[Entry]] = {}
             for entry in group:
                 wanted.setdefault(_stored_key(entry), []).append(entry)
-            for found, word in _unsalted_guesses(
-                scheme, words, wanted, deadline, on_guesses, stats
-            ):
+            guesses = _unsalted_guesses(scheme, words, wanted, deadline, on_guesses, stats)
+            for found, word in guesses:
                 for entry in found:
                     crack(entry, word)
             report.exhausted = stats.guesses < len(words) and bool(wanted)
@@ -240,14 +239,9 @@ CHUNK = 512  # guesses between two looks at the clock
 
 
 def _unsalted_guesses(scheme, words, wanted, deadline, on_guesses, stats):
-    """Yield ``(entries, word)`` for each guess that cracks; stop when done or out of time.
-
-    The inner loop is the attacker's: hash a chunk of words with the hash function bound
-    to a local name and look each digest up, with nothing else per guess (the clock and
-    the progress callback once a chunk), so SHA-256 runs about as fast as hashlib allows.
-    """
-    sha256 = hashlib.sha256
-    plain = scheme == "plaintext"
+    """Yield ``(entries, word)`` per cracking guess: a chunk hashed by a local ``sha256``,
+    the clock read once a chunk, so SHA-256 runs about as fast as hashlib allows."""
+    sha256, plain = hashlib.sha256, scheme == "plaintext"
     for start in range(0, len(words), CHUNK):
         if on_guesses and start:
             on_guesses(CHUNK)
@@ -255,18 +249,13 @@ def _unsalted_guesses(scheme, words, wanted, deadline, on_guesses, stats):
             return
         chunk = words[start : start + CHUNK]
         if plain:
-            hits = [(i, w) for i, w in enumerate(chunk) if w in wanted]
+            hits = [i for i, w in enumerate(chunk) if w in wanted]
         else:
-            hits = [(i, w) for i, w in enumerate(chunk) if sha256(w.encode()).hexdigest() in wanted]
-        if not hits:
-            stats.guesses += len(chunk)
-            continue
-        # Count up to the last crack of the chunk only if every account is then cracked.
-        for i, word in hits:
-            found = wanted.pop(word if plain else formats.sha256_hex(word), None)
-            if found:
-                yield found, word
-            if not wanted:
+            hits = [i for i, w in enumerate(chunk) if sha256(w.encode()).hexdigest() in wanted]
+        for i in hits:  # rare: hash the word again rather than keep every digest
+            if found := wanted.pop(_unsalted_key(scheme, chunk[i]), None):
+                yield found, chunk[i]
+            if not wanted:  # every account cracked: count up to this guess only
                 stats.guesses += i + 1
                 return
         stats.guesses += len(chunk)
