@@ -26,17 +26,6 @@ from .uploads import MAX_LISTINGS, UploadError
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
 
-def as_row(listing: Listing) -> dict:
-    """The shape the index template shows (the same as the search seam returns)."""
-    return {
-        "id": listing.id,
-        "title": listing.title,
-        "description": listing.description,
-        "created_at": listing.created_at,
-        "author_name": listing.author.full_name,
-    }
-
-
 def _render_index(rows: list[dict], **context):
     """The index template, told which of the rows the logged-in user may edit."""
     return render_template("listings/index.html", listings=rows, own=_owned(rows), **context)
@@ -85,12 +74,13 @@ def index():
             note=f"Numbered pages stop at {MAX_OFFSET // per_page}: "
             "follow the Older links for older listings.",
         )
-    rows, more = listing_page(per_page, after=after, before=before, offset=(page - 1) * per_page)
+    rows, more = listing_page(
+        per_page, after=after, before=before, offset=(page - 1) * per_page, as_rows=True
+    )
     if before is not None:  # paging up: "more" means newer pages still
         has_newer, has_older = more, True
     else:
         has_newer, has_older = after is not None or page > 1, more
-    rows = [as_row(r) for r in rows]
     newer = older = None
     if rows and has_newer:
         newer = url_for("listings.index", before=cursor_of(rows[0]))

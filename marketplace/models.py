@@ -96,3 +96,7 @@ class ThrottleCounter(db.Model):
 def count(model, *where) -> int:
     """How many rows of ``model`` (matching every ``where`` condition) there are."""
     return db.session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+# The counters and the search index the database keeps in step (created with the tables).
+from . import derived  # noqa: E402, F401

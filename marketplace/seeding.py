@@ -18,6 +18,7 @@ from datetime import timedelta
 from sqlalchemy import insert, select, text
 
 from .clock import utcnow
+from .derived import bulk_insert_listings
 from .extensions import db
 from .models import Listing, User
 from .password_storage import hash_password
@@ -95,7 +96,7 @@ def seed_listings(
                         "user_id": user_ids[n % len(user_ids)],
                     }
                 )
-            conn.execute(insert(Listing.__table__), rows)
+            bulk_insert_listings(conn, insert(Listing.__table__), rows)
             conn.commit()
             done += size
             if progress:

@@ -88,6 +88,37 @@ def seed_demo_quickly() -> int:
         return seed_demo()
 
 
+POSTGRES_HINT = (
+    "PostgreSQL copies of the tests not collected: set "
+    "MARKETPLACE_TEST_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test to run them "
+    "(MARKETPLACE_REQUIRE_POSTGRES=1 makes a missing server an error)"
+)
+
+
+def _needs_postgres(item) -> bool:
+    """A ``postgres`` marker, or a parameter (``backend``, ``database``) set to postgres."""
+    if item.get_closest_marker("postgres") is not None:
+        return True
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return any(isinstance(value, str) and value == "postgres" for value in params.values())
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without PostgreSQL, its copies are deselected (one summary line), not skipped one by
+    one; with MARKETPLACE_REQUIRE_POSTGRES=1 they stay, and fail without a server."""
+    if POSTGRES_URL or REQUIRE_POSTGRES:
+        return
+    dropped = [item for item in items if _needs_postgres(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if not _needs_postgres(item)]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    if not (POSTGRES_URL or REQUIRE_POSTGRES):
+        terminalreporter.write_line(POSTGRES_HINT)
+
+
 def pytest_runtest_setup(item):
     """Tests marked ``browser`` skip with the reason when Chromium is missing (fail in CI)."""
     if item.get_closest_marker("browser") is None:

@@ -10,6 +10,8 @@ from flask import current_app, g
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
+from marketplace.derived import STAGES as STAGES_COUNTER
+from marketplace.derived import read_counter
 from marketplace.extensions import db, rollback_quietly
 from marketplace.models import LessonStage
 
@@ -73,15 +75,37 @@ def lab_enabled() -> bool:
 
 
 def _stored() -> dict[str, str]:
+    """The stored stages, read once per request.
+
+    Each app (in each worker process) keeps the rows with the version they were read at;
+    a request reads only ``counters.lesson_stages`` (one row, bumped by a trigger on every
+    change to ``lesson_stages``) and re-reads the rows when it moved. The version is read
+    before the rows, so a change racing with the read leaves an older version next to
+    newer rows: the next request re-reads, never the reverse.
+    """
     if "lesson_stages" not in g:
+        cache = current_app.extensions.setdefault("lesson_stage_cache", {})
         try:
-            rows = db.session.execute(select(LessonStage.lesson, LessonStage.stage)).all()
+            version = read_counter(STAGES_COUNTER)  # None before migration 0005: no cache
+        except SQLAlchemyError:  # the database is away
+            rollback_quietly()
+            log.warning("lesson stages unreadable; using every lesson's fixed stage")
+            g.lesson_stages = {}
+            return g.lesson_stages
+        if version is not None and cache.get("version") == version:
+            g.lesson_stages = cache["rows"]
+            return g.lesson_stages
+        try:
+            rows = dict(db.session.execute(select(LessonStage.lesson, LessonStage.stage)).all())
         except SQLAlchemyError:
             # No table yet, or the database is away: every lesson at its fixed stage.
             rollback_quietly()
             log.warning("lesson stages unreadable; using every lesson's fixed stage")
-            rows = []
-        g.lesson_stages = dict(rows)
+            version, rows = None, {}
+        cache.clear()
+        if version is not None:
+            cache.update(version=version, rows=rows)
+        g.lesson_stages = rows
     return g.lesson_stages
 
 

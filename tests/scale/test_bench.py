@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bench import load as bench
+from bench import run, servers
 from marketplace.exploits.runner import live_server
-
-ROOT = Path(__file__).resolve().parents[2]
-spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
-bench = importlib.util.module_from_spec(spec)
-sys.modules["bench_run"] = bench  # dataclasses look their module up there
-spec.loader.exec_module(bench)
 
 WRK_OUTPUT = """Running 3s test @ http://127.0.0.1:40000/listings/
   2 threads and 16 connections
@@ -56,10 +50,28 @@ def test_python_fallback_loads_a_live_server(app):
 
 def test_fetch_refuses_anything_but_loopback():
     with pytest.raises(ValueError, match="loopback"):
-        bench.fetch("http://example.com:80/")
+        servers.fetch("http://example.com:80/")
 
 
 def test_series_median_spread_and_overlap():
     a, b = bench.Series([1.0, 3.0, 2.0]), bench.Series([2.5, 4.0])
     assert a.median == 2.0 and a.spread == "1–3"
     assert a.overlaps(b) and not a.overlaps(bench.Series([5.0, 6.0]))
+
+
+def test_run_refuses_an_unknown_figure(tmp_path):
+    result = CliRunner().invoke(run.main, ["--only", "nonsense", "--out", str(tmp_path / "b.md")])
+    assert result.exit_code == 2 and "unknown figure(s) nonsense" in result.output
+    assert not (tmp_path / "b.md").exists()
+
+
+def test_cracking_figure_runs_and_reports(tmp_path):
+    """The smallest real run: the cracking figure, written to a report of its own."""
+    from bench import fig_cracking
+
+    cfg = run.config(quick=True)
+    cfg.crack_runs, cfg.crack_budget = 1, 0.05
+    result = fig_cracking.measure(cfg)
+    assert result["bare"][0] > 0 and result["attack"][0] > 0
+    lines = "\n".join(fig_cracking.report(cfg, result))
+    assert "`crack.dictionary_attack` on the sha256 stage's hash" in lines

@@ -5,6 +5,8 @@ Nothing here builds SQL from input; each stage module writes its own statements.
 
 from __future__ import annotations
 
+import json
+import weakref
 from datetime import datetime
 from typing import Any
 
@@ -64,3 +66,79 @@ def _when(value: Any) -> Any:
 def like_pattern(q: str) -> str:
     """A LIKE pattern matching ``q`` anywhere, its own ``%``, ``_`` and ``\\`` taken literally."""
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+# --- narrowing a search by an index ---------------------------------------------------
+#
+# The fixed stages search with ``LOWER(column) LIKE LOWER(pattern)``: with a leading
+# wildcard no B-tree helps, so at a million listings a rare term scans the table. An index
+# of trigrams can name the few rows that contain the term; the ``LIKE`` then still decides
+# for each of them, so the results are exactly the ``LIKE``'s (case folded as the
+# database's LOWER() folds it: ASCII only on SQLite, Unicode on PostgreSQL; accents never).
+#
+# The rule for short terms: a term of 1 or 2 characters has no trigram, so it is searched
+# by the ``LIKE`` alone, newest first, stopping at the page: fast for common letters, a
+# scan of the table for a rare pair. The same holds, on SQLite, for a term with more than
+# FTS_CANDIDATES_MAX candidates: newest first finds a page of a common term quickly.
+
+FTS_CANDIDATES_MAX = 1000
+_has_fts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _fts_available() -> bool:
+    engine = db.engine
+    if engine not in _has_fts:
+        found = db.session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'listings_fts'")
+        ).first()
+        _has_fts[engine] = found is not None
+    return _has_fts[engine]
+
+
+# The conditions, by the name the listings go by in the query ("l" or "listings").
+# PostgreSQL: ILIKE on the bare columns is what the pg_trgm GIN indexes of migration 0002
+# serve (no ESCAPE clause: the backslash is PostgreSQL's default escape already).
+_TRIGRAM = {
+    "l": "(l.title ILIKE :narrow_pattern OR l.description ILIKE :narrow_pattern)",
+    "listings": "(listings.title ILIKE :narrow_pattern "
+    "OR listings.description ILIKE :narrow_pattern)",
+}
+# SQLite: the candidates' ids, found by the FTS5 index, passed as one JSON parameter.
+_FTS = {
+    "l": "l.id IN (SELECT value FROM json_each(:narrow_ids))",
+    "listings": "listings.id IN (SELECT value FROM json_each(:narrow_ids))",
+}
+
+
+def fts_phrase(q: str) -> str:
+    """``q`` as one FTS5 phrase (a substring, for the trigram tokenizer); quotes doubled."""
+    return '"' + q.replace('"', '""') + '"'
+
+
+def narrowing(q: str, table: str = "l") -> tuple[str, dict]:
+    """A condition to AND into a search's WHERE and its parameters, or ``("", {})``.
+
+    It only ever keeps rows the search's own ``LIKE`` may match (a superset), so adding it
+    never changes the results, only how many rows the database looks at. ``table`` is the
+    name the listings go by in the query. The SQL here is constant; ``q`` goes in
+    parameters only.
+    """
+    if len(q) < 3:
+        return "", {}
+    kind = dialect()
+    if kind == "postgresql":
+        return _TRIGRAM[table], {"narrow_pattern": like_pattern(q)}
+    if kind != "sqlite" or not _fts_available():
+        return "", {}
+    # The trigram index folds case more widely than SQLite's LOWER(): a superset again.
+    ids = (
+        db.session.execute(
+            text("SELECT rowid FROM listings_fts WHERE listings_fts MATCH :phrase LIMIT :most"),
+            {"phrase": fts_phrase(q), "most": FTS_CANDIDATES_MAX + 1},
+        )
+        .scalars()
+        .all()
+    )
+    if len(ids) > FTS_CANDIDATES_MAX:
+        return "", {}
+    return _FTS[table], {"narrow_ids": json.dumps(ids)}

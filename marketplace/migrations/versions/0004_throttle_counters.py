@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
+revision = '0004_throttle_counters'
 down_revision = '0002_search_indexes'
 branch_labels = None
 depends_on = None

@@ -1,0 +1,114 @@
+"""The marketplace under test: its CLI, seeded SQLite databases, a logged-in cookie."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import sqlite3
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+from .servers import BIN, ROOT, Server, fetch, log
+
+
+def marketplace(env: dict, *args: str, timeout: float = 900) -> str:
+    result = subprocess.run(  # noqa: S603 - our own CLI
+        [str(BIN / "marketplace"), *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if result.returncode not in (0, 1):
+        raise RuntimeError(f"marketplace {' '.join(args)} failed: {result.stderr[-2000:]}")
+    return result.stdout + result.stderr
+
+
+def app_env(database: Path, stages: str = "") -> dict:
+    return {
+        "MARKETPLACE_DATABASE_URL": f"sqlite:///{database}",
+        "MARKETPLACE_ENV": "development",  # the lab, so first stages may be chosen
+        "MARKETPLACE_SECRET_KEY": "bench-" + secrets.token_hex(16),
+        "MARKETPLACE_STAGES": stages,
+    }
+
+
+@dataclass
+class Dataset:
+    path: Path
+    listings: int
+    run: str
+    seed_seconds: float
+
+
+def make_dataset(workdir: Path, name: str, listings: int) -> Dataset:
+    path = workdir / f"{name}.sqlite"
+    env = app_env(path)
+    marketplace(env, "db", "upgrade")
+    marketplace(env, "seed-demo")
+    started = time.perf_counter()
+    out = marketplace(env, "seed-listings", str(listings), "--users", "100", "--seed", "1")
+    seconds = time.perf_counter() - started
+    run = re.search(r"lot-([0-9a-f]+)-<n>", out).group(1)
+    log(f"  {name}: {listings:,} listings seeded in {seconds:.1f} s (wall, CLI included)")
+    return Dataset(path, listings, run, seconds)
+
+
+def deep_cursor(dataset: Dataset) -> str:
+    """A cursor 40 listings from the oldest: the last pages of the whole table."""
+    sys.path.insert(0, str(ROOT))
+    from marketplace.pagination import encode_cursor
+
+    with contextlib.closing(sqlite3.connect(dataset.path)) as conn:
+        stamp, ident = conn.execute(
+            "SELECT created_at, id FROM listings ORDER BY created_at, id LIMIT 1 OFFSET 40"
+        ).fetchone()
+    return encode_cursor(datetime.fromisoformat(stamp), ident)
+
+
+def session_cookie(server: Server, email: str, password: str) -> str:
+    """Sign up and log in over HTTP, as a browser would; returns the session cookie."""
+    cookie = ""
+
+    def form(path: str, fields: dict) -> int:
+        nonlocal cookie
+        headers = {"Cookie": cookie} if cookie else {}
+        status, head, body = fetch(server.base + path, headers)
+        cookie = _cookie(head) or cookie
+        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body)
+        data = dict(fields, csrf_token=token.group(1).decode() if token else "")
+
+        status, head, _ = fetch(
+            server.base + path,
+            {
+                "Cookie": cookie,
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": server.base,
+            },
+            method="POST",
+            body=urlencode(data),
+        )
+        cookie = _cookie(head) or cookie
+        return status
+
+    signup = form("/user/signup", {"full_name": "Ben Chmark", "email": email, "password": password})
+    login = form("/user/login", {"email": email, "password": password})
+    status, _, body = fetch(server.base + "/user/welcome", {"Cookie": cookie})
+    if (signup, login, status) != (302, 302, 200):
+        raise RuntimeError(f"could not log in on {server.name}: {signup} {login} {status}")
+    return cookie
+
+
+def _cookie(headers: dict) -> str | None:
+    raw = headers.get("Set-Cookie") or headers.get("set-cookie")
+    if not raw or raw.startswith("session=;"):
+        return None
+    return raw.split(";", 1)[0]
