@@ -1,6 +1,6 @@
 """throttle counters shared by every process (login and e-mail-change throttling)
 
-Revision ID: 0004
+Revision ID: 0004_throttle_counters
 Revises: 0002_search_indexes
 Create Date: 2026-11-26 13:00:00
 

@@ -6,7 +6,7 @@ request. The statements live in ``marketplace/derived.py`` (``db.create_all()`` 
 too).
 
 Revision ID: 0005_counters
-Revises: 0002_search_indexes
+Revises: 0004_throttle_counters
 Create Date: 2026-11-26 13:20:00
 
 """
