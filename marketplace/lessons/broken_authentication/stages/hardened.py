@@ -2,13 +2,14 @@
 
 Safe against enumeration by message (one generic text, and signup answers a taken
 e-mail like a new one), by timing (an unknown e-mail still pays for one password
-verification, against a dummy hash; a taken e-mail at signup pays for one too), and
+verification, against a dummy hash; a taken e-mail at signup pays for a hash and a
+committed write, as a new account does), and
 against online guessing: failed logins are counted per account and per client address
 (Flask-Limiter's storage: memory, or Redis when MARKETPLACE_RATELIMIT_URL is set), and
 past the limit a login is refused with 429 before any password is checked.
 """
 
-from marketplace.passwords import dummy_check
+from marketplace.passwords import dummy_check, dummy_signup
 
 from ..throttle import Throttle
 
@@ -35,5 +36,5 @@ def login_failed(email: str, user, password: str) -> str:
 
 
 def signup_taken(email: str) -> str | None:
-    dummy_check(email)  # FIX: as much work as hashing a new account's password
+    dummy_signup(email)  # FIX: a hash, a row written and committed, as for a new account
     return None  # FIX: answered like a new signup; nothing tells the e-mail is taken
