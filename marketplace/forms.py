@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import EmailField, PasswordField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 
 from .inputs import UNSAFE_METHODS
 from .models import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
-from .passwords import MAX_LENGTH, policy_errors
+from .passwords import MAX_LENGTH, personal_words, policy_errors
 
 
 class Form(FlaskForm):
@@ -30,9 +30,11 @@ class Form(FlaskForm):
 
 
 def strong_password(form, field) -> None:
-    errors = policy_errors(field.data or "")
+    """The password policy; the form says whose password it is (``personal_words``)."""
+    errors = policy_errors(field.data or "", form.personal_words())
     if errors:
-        raise ValidationError(" ".join(errors))
+        field.errors.extend(errors)  # one line each under the field: verdict, warning, advice
+        raise StopValidation()
 
 
 def no_nul(form, field) -> None:
@@ -55,6 +57,9 @@ class SignupForm(Form):
     email = EmailField("E-mail", _email(), filters=[_strip])
     password = PasswordField("Password", [DataRequired(), strong_password])
 
+    def personal_words(self) -> list[str]:
+        return personal_words(self.email.data, self.full_name.data)
+
 
 class LoginForm(Form):
     email = EmailField("E-mail", [DataRequired(), Length(max=EMAIL_MAX)], filters=[_strip])
@@ -64,6 +69,9 @@ class LoginForm(Form):
 class ChangePasswordForm(Form):
     current_password = PasswordField("Current password", [DataRequired(), Length(max=MAX_LENGTH)])
     new_password = PasswordField("New password", [DataRequired(), strong_password])
+
+    def personal_words(self) -> list[str]:
+        return personal_words(g.user.email, g.user.full_name)  # the view requires a user
 
 
 class EditProfileForm(Form):

@@ -21,7 +21,7 @@ from .forms import ConfirmForm, ListingForm, UploadForm
 from .lessons import active
 from .models import DESCRIPTION_MAX, ID_MAX, TITLE_MAX, Listing
 from .pagination import MAX_OFFSET, cursor_arg, cursor_of, listing_page, page_number
-from .uploads import MAX_LISTINGS, UploadError
+from .uploads import MAX_LISTINGS, UploadError, check_encoding
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
@@ -167,7 +167,9 @@ def upload():
     error = None
     if form.validate_on_submit():
         try:
-            items = active("xxe").parse_listings(form.file.data.read())
+            data = form.file.data.read()
+            check_encoding(data)  # before any stage's parser: they fail differently on others
+            items = active("xxe").parse_listings(data)
             listings = validate_items(items)
         except UploadError as exc:
             error = str(exc)

@@ -7,7 +7,10 @@ hash with whatever storage scheme is active (:func:`dummy_check`).
 
 from __future__ import annotations
 
+import secrets
 from functools import cache
+
+from sqlalchemy import delete, update
 
 from .extensions import db
 from .lessons import active
@@ -33,6 +36,38 @@ def dummy_check(password: str) -> None:
     """Spend the same work as a real check, for a user who does not exist."""
     scheme = active("weak-password-storage")
     scheme.verify_password(_dummy_hash(scheme.__name__), password)
+
+
+def dummy_signup(email: str) -> None:
+    """Spend the same work as creating an account, for an e-mail that already has one.
+
+    A new account costs a password hash, a row written and a commit (a disk flush); a taken
+    e-mail that skipped the last two answered measurably faster (issue 9: 1.25 ms at the
+    median; tens of ms on a busy disk). So: one verification against the dummy hash (the
+    cost of hashing), then one committed write of a row, in as many round trips as the
+    INSERT and COMMIT of a new account.
+    """
+    dummy_check(email)
+    if db.engine.dialect.name == "sqlite":
+        # SQLite skips rewriting a row with identical bytes (and then the flush), so write
+        # a throwaway row and remove it in the same transaction; in-process, the extra
+        # statement costs microseconds.
+        placeholder = User(
+            full_name="Placeholder",
+            email=f"{secrets.token_hex(16)}@placeholder.invalid",
+            password_hash=_dummy_hash(active("weak-password-storage").__name__),  # a real size
+        )
+        db.session.add(placeholder)
+        db.session.flush()
+        db.session.execute(delete(User).where(User.id == placeholder.id))
+        db.session.expunge(placeholder)
+    else:
+        # PostgreSQL writes a new row version even when nothing changes: one statement,
+        # one round trip, like the INSERT (a second one would cost milliseconds under load).
+        db.session.execute(
+            update(User).where(User.email == email).values(password_hash=User.password_hash)
+        )
+    db.session.commit()
 
 
 @cache

@@ -1,4 +1,9 @@
-"""Server-side sessions: the cookie holds an opaque random key, the data lives in the database.
+"""Server-side sessions: a login's cookie holds an opaque random key, its data a database row.
+
+A visitor who is not logged in has nothing worth a row: their session (a CSRF secret, a
+flashed message) travels in a signed cookie, and the row is created at login, under a
+fresh key (so a key known before login is useless after). Before this, every cookieless
+request that rendered a form added a row (issue 9: 200 requests, 200 rows).
 
 Expiry is enforced here (idle and absolute); revocation helpers are what the
 broken-deauthentication lesson's stages call on logout, password change and deletion.
@@ -10,9 +15,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import UTC, datetime
 
 from flask import current_app
-from flask.sessions import SessionInterface, SessionMixin
+from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
@@ -26,6 +33,11 @@ log = logging.getLogger(__name__)
 # Refreshing last_seen_at on every request would write on every read; a minute is enough
 # resolution for an idle timeout measured in tens of minutes.
 TOUCH_INTERVAL_SECONDS = 60
+# Not Flask's "cookie-session": a cookie the broken-deauthentication lesson's client-cookie
+# stage signed (which holds a login) must never read as an anonymous session here.
+ANONYMOUS_SALT = "marketplace-anonymous-session"
+# What makes a session worth a row: the login the broken-deauthentication stages store.
+LOGIN_KEY = "user_id"
 
 
 class ServerSession(CallbackDict, SessionMixin):
@@ -39,6 +51,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.rotate_requested = False
         self.touch = False
+        self.from_cookie = False  # an anonymous session read from its signed cookie
 
 
 def new_key() -> str:
@@ -82,12 +95,42 @@ def _forget_cookie() -> ServerSession:
     return session
 
 
+def _anonymous_serializer(app) -> URLSafeSerializer:
+    return URLSafeSerializer(
+        app.secret_key, salt=ANONYMOUS_SALT, serializer=session_json_serializer
+    )
+
+
+def _open_anonymous(app, value: str) -> ServerSession:
+    """The anonymous session in a signed cookie; anything forged, stale or odd is dropped."""
+    try:
+        payload = _anonymous_serializer(app).loads(value)
+        data, seen = payload["data"], datetime.fromtimestamp(payload["seen"], UTC)
+    except (BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        return _forget_cookie()
+    idle = utcnow() - seen.replace(tzinfo=None)
+    # Defence in depth: only this module signs these, and never with a login in them; a
+    # login must come from a row, or revoking rows would not end it.
+    if not isinstance(data, dict) or LOGIN_KEY in data:
+        return _forget_cookie()
+    if idle > current_app.config["SESSION_IDLE_TIMEOUT"]:
+        return _forget_cookie()
+    session = ServerSession(data, new=False)
+    session.from_cookie = True
+    session.touch = idle.total_seconds() > TOUCH_INTERVAL_SECONDS
+    return session
+
+
 class ServerSideSessionInterface(SessionInterface):
-    """Flask session interface backed by the ``sessions`` table."""
+    """Flask session interface: logins in the ``sessions`` table, anonymous in a cookie."""
 
     def open_session(self, app, request) -> ServerSession:
         key = request.cookies.get(self.get_cookie_name(app))
-        if not key or len(key) > 64:
+        if not key or len(key) > 4096:
+            return ServerSession()
+        if "." in key:  # signed data; a key is URL-safe base64 and never has a dot
+            return _open_anonymous(app, key)
+        if len(key) > 64:
             return ServerSession()
         try:
             row = db.session.get(UserSession, key)
@@ -116,16 +159,43 @@ class ServerSideSessionInterface(SessionInterface):
             rollback_quietly()
             log.warning("session not saved: the database is not answering")
 
+    def _set_cookie(self, app, response, value: str) -> None:
+        response.set_cookie(
+            self.get_cookie_name(app),
+            value,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+        )
+        response.vary.add("Cookie")
+
+    def _save_anonymous(self, app, session: ServerSession, response) -> None:
+        """No login: no row (a login that just ended loses its row), the data in a cookie."""
+        had_row = bool(session.key and not session.new)
+        if had_row:
+            db.session.execute(delete(UserSession).where(UserSession.key == session.key))
+            db.session.commit()
+        if not session:
+            if session.modified or had_row or session.from_cookie:
+                response.delete_cookie(
+                    self.get_cookie_name(app),
+                    domain=self.get_cookie_domain(app),
+                    path=self.get_cookie_path(app),
+                )
+            return
+        if session.modified or session.touch or had_row:
+            seen = utcnow().replace(tzinfo=UTC).timestamp()
+            value = _anonymous_serializer(app).dumps({"data": dict(session), "seen": seen})
+            self._set_cookie(app, response, value)
+
     def _save(self, app, session: ServerSession, response) -> None:
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
-        if not session:
-            if session.key and not session.new:
-                db.session.execute(delete(UserSession).where(UserSession.key == session.key))
-                db.session.commit()
-            if session.modified or session.key:
-                response.delete_cookie(name, domain=domain, path=path)
+        if session.get(LOGIN_KEY) is None:
+            self._save_anonymous(app, session, response)
             return
         if session.rotate_requested and session.key:
             # A new key for a new privilege level: a key seen before login is useless after.
@@ -146,15 +216,6 @@ class ServerSideSessionInterface(SessionInterface):
         else:
             return
         row.data = dict(session)
-        row.user_id = session.get("user_id")
+        row.user_id = session.get(LOGIN_KEY)
         db.session.commit()
-        response.set_cookie(
-            name,
-            session.key,
-            httponly=self.get_cookie_httponly(app),
-            secure=self.get_cookie_secure(app),
-            samesite=self.get_cookie_samesite(app),
-            domain=domain,
-            path=path,
-        )
-        response.vary.add("Cookie")
+        self._set_cookie(app, response, session.key)

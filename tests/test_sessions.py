@@ -10,7 +10,7 @@ import pytest
 from marketplace.extensions import db
 from marketplace.models import UserSession
 
-from .helpers import ALICE, count, logged_in
+from .helpers import ALICE, count, logged_in, user_row
 
 
 class Clock:
@@ -110,3 +110,99 @@ def test_unknown_or_oversized_cookie_is_anonymous(app, client):
     for value in ("forged-key", "x" * 65, "x" * 3000):
         client.set_cookie("session", value)
         assert client.get("/user/welcome").status_code == 302
+
+
+# --- anonymous visitors keep no row (issue 9, item 8) ---------------------------------------
+
+
+def _rows(app) -> int:
+    return count(app, UserSession)
+
+
+def test_a_thousand_anonymous_requests_add_no_session_row(app, browser):
+    """Cookieless page views and failed logins (with a valid CSRF token) store nothing."""
+    before = _rows(app)
+    cookieless = app.test_client(use_cookies=False)
+    visitor, token = None, None
+    for i in range(1000):
+        if i % 3 == 0:
+            reply = cookieless.get("/user/login")
+            assert reply.status_code == 200 and "csrf_token" in reply.get_data(as_text=True)
+        elif i % 3 == 1:
+            assert cookieless.get("/listings/").status_code == 200
+        else:
+            if i % 60 == 2:  # a new visitor, keeping its cookie like a browser does
+                visitor = type(browser)(app)
+                token = visitor.get("/user/login").csrf_token
+            reply = visitor.post(
+                "/user/login",
+                data={
+                    "email": f"nobody{i}@example.com",
+                    "password": "Wrong-1",
+                    "csrf_token": token,
+                },
+            )
+            assert reply.status in (400, 429), reply.status  # 429: the login throttle
+            assert "expired" not in reply.text  # the token in the cookie session was valid
+    assert _rows(app) - before == 0
+
+
+def test_login_creates_the_row_and_logout_deletes_it(app, browser):
+    before = _rows(app)
+    page = browser.get("/user/login")
+    anonymous = browser.get_cookie("session")
+    assert page.csrf_token and anonymous and "." in anonymous  # signed data, not a key
+    assert _rows(app) == before
+    assert browser.login(*ALICE).status == 302
+    key = browser.get_cookie("session")
+    assert key != anonymous and "." not in key and 40 <= len(key) <= 64
+    assert _rows(app) == before + 1
+    assert browser.get("/user/welcome").status == 200
+    reply = browser.submit("/user/logout", {}, follow=True)
+    assert "You are logged out." in reply.text  # the flash travelled in the anonymous cookie
+    assert _rows(app) == before
+    # The old key is dead: replaying it is anonymous.
+    replay = type(browser)(app)
+    replay.set_cookie("session", key)
+    assert replay.get("/user/welcome").status == 302
+
+
+def test_csrf_still_guards_anonymous_forms(app, browser):
+    stranger = type(browser)(app)
+    foreign_token = stranger.get("/user/login").csrf_token
+    browser.get("/user/login")
+    for token in (None, foreign_token, "forged"):
+        data = {"email": ALICE[0], "password": ALICE[1]}
+        if token:
+            data["csrf_token"] = token
+        reply = browser.post("/user/login", data=data)
+        assert reply.status == 400 and "expired" in reply.text, token
+    assert _rows(app) == 0
+
+
+def test_a_signed_cookie_never_carries_a_login(app, browser):
+    """Neither a client-cookie stage's login cookie nor a signed anonymous session with a
+    user id in it logs anyone in: at the server stages a login is a row, or revocation
+    would not end it."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    from marketplace.sessions import _anonymous_serializer
+
+    alice_id = user_row(app, ALICE[0]).id
+    login = {"logged_in": True, "user_id": alice_id, "full_name": "Alice"}
+    flask_cookie = SecureCookieSessionInterface().get_signing_serializer(app).dumps(login)
+    ours = _anonymous_serializer(app).dumps({"data": login, "seen": 4102444800.0})
+    for value in (flask_cookie, ours, "e30.bad-signature", "." + "x" * 4000):
+        browser.set_cookie("session", value)
+        assert browser.get("/user/welcome").status == 302, value[:40]
+
+
+def test_an_idle_anonymous_session_expires(app, browser, clock):
+    token = browser.get("/user/login").csrf_token
+    clock.advance(seconds=app.config["SESSION_IDLE_TIMEOUT"].total_seconds() + 1)
+    reply = browser.post(
+        "/user/login", data={"email": ALICE[0], "password": ALICE[1], "csrf_token": token}
+    )
+    assert reply.status == 400 and "expired" in reply.text
+    # A fresh page gives a fresh token that works.
+    assert browser.login(*ALICE).status == 302

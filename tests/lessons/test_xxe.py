@@ -1,6 +1,7 @@
 """Chapter 9: every exploit against every stage, and the XML upload in every stage."""
 
 import time
+from html import unescape
 from types import SimpleNamespace
 
 import pytest
@@ -123,6 +124,67 @@ def test_malformed_documents_answer_400_and_create_nothing(app, set_stage, user,
         assert reply.status == 400, f"{problem}: HTTP {reply.status}"
         assert message in reply.text.replace("&lt;", "<").replace("&gt;", ">"), problem
     assert _listings(app) == before
+
+
+_ONE_LISTING = (
+    "<listings><listing><title>Kayak</title><description>d</description></listing></listings>"
+)
+# (declared name, Python codec): each was a 500 (expat: "multi-byte encodings are not
+# supported", LookupError) or silently read by lxml, before the shared encoding check.
+OTHER_ENCODINGS = {
+    "UTF-7": ("UTF-7", "utf-7"),
+    "Shift_JIS": ("Shift_JIS", "shift_jis"),
+    "EUC-JP": ("EUC-JP", "euc_jp"),
+    "GB2312": ("GB2312", "gb2312"),
+    "Big5": ("Big5", "big5"),
+    "UTF-32": ("UTF-32", "utf-32"),
+    "unknown": ("x-no-such-encoding", "utf-8"),
+    "ISO-8859-1": ("ISO-8859-1", "latin-1"),
+}
+
+
+def _declared(name: str, codec: str) -> bytes:
+    return (f'<?xml version="1.0" encoding="{name}"?>' + _ONE_LISTING).encode(codec)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+@pytest.mark.parametrize("encoding", OTHER_ENCODINGS)
+def test_other_encodings_are_refused_by_name_at_every_stage(app, set_stage, user, stage, encoding):
+    set_stage(LESSON.slug, stage)
+    before = _listings(app)
+    reply = _upload(user[0], _declared(*OTHER_ENCODINGS[encoding]))
+    assert reply.status == 400, reply.text[:300]
+    text = unescape(reply.text)
+    assert "upload it in UTF-8 or UTF-16" in text
+    name = "UTF-32" if encoding == "UTF-32" else repr(OTHER_ENCODINGS[encoding][0])
+    assert f"The document is encoded as {name}" in text
+    assert _listings(app) == before
+
+
+UTF16_DOCUMENTS = {
+    "UTF-16 with a BOM, no declaration": _ONE_LISTING.encode("utf-16"),
+    "UTF-16 with a BOM, declared": _declared("UTF-16", "utf-16"),
+    "UTF-16LE declared, no BOM": _declared("UTF-16LE", "utf-16-le"),
+    "UTF-8 with a BOM": b"\xef\xbb\xbf" + _declared("UTF-8", "utf-8"),
+}
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_utf16_and_utf8_documents_are_accepted_at_every_stage(app, set_stage, user, stage):
+    set_stage(LESSON.slug, stage)
+    before = _listings(app)
+    for name, document in UTF16_DOCUMENTS.items():
+        reply = _upload(user[0], document)
+        assert reply.status == 302, f"{name}: HTTP {reply.status} {reply.text[:300]}"
+    assert _listings(app) == before + len(UTF16_DOCUMENTS)
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_declaration_that_contradicts_the_bytes_is_refused(app, set_stage, user, stage):
+    set_stage(LESSON.slug, stage)
+    reply = _upload(user[0], _declared("UTF-8", "utf-16"))
+    assert reply.status == 400
+    assert "encoded as UTF-16; the declaration says 'UTF-8'" in unescape(reply.text)
 
 
 def test_upload_needs_a_file_and_a_login(client, user):

@@ -2,7 +2,8 @@
 
 Safe against enumeration by message (one generic text, and signup answers a taken
 e-mail like a new one), by timing (an unknown e-mail still pays for one password
-verification, against a dummy hash; a taken e-mail at signup pays for one too), and
+verification, against a dummy hash; a taken e-mail at signup pays for a hash and a
+committed write, as a new account does), and
 against online guessing without a lock-out button: failed logins are counted per
 (account, client) pair, with a ceiling per address and per account (``throttle.py``,
 counts in the database or Redis). Past a limit the login is refused with 429 before any
@@ -12,7 +13,7 @@ address or a browser that logged in before, still gets in.
 
 # Through the web-layer façade: the dummy hash is verified by whatever storage scheme the
 # weak-password-storage lesson has active, so the work matches a real user's.
-from marketplace.password_storage import dummy_check
+from marketplace.password_storage import dummy_check, dummy_signup
 
 from ..throttle import LoginThrottle
 
@@ -38,5 +39,5 @@ def login_failed(email: str, user, password: str) -> str:
 
 
 def signup_taken(email: str) -> str | None:
-    dummy_check(email)  # FIX: as much work as hashing a new account's password
+    dummy_signup(email)  # FIX: a hash, a row written and committed, as for a new account
     return None  # FIX: answered like a new signup; nothing tells the e-mail is taken
