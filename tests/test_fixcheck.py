@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from marketplace.exploits.target import LiveTarget
 from marketplace.features import features_of
 from marketplace.fixcheck import grade, load_module
 from marketplace.lessons import all_lessons, get_lesson
@@ -155,10 +156,7 @@ def test_an_exploit_that_crashes_is_an_error_not_defended(monkeypatch):
         def run(target):
             raise RuntimeError("no route to host")
 
-    class Target:
-        exchanges: list = []
-
-    line = _exploit_line(Boom, Target())
+    line = _exploit_line(Boom, LiveTarget("http://127.0.0.1:9/"))
     assert isinstance(line, Line) and line.result == "error"
     assert "no route to host" in line.summary
 

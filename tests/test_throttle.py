@@ -380,7 +380,7 @@ def test_the_migration_creates_the_table(tmp_path, backend):
             upgrade()
             assert "throttle_counters" in inspect(db.engine).get_table_names()
             assert throttling.Rule("migrated", 1).hit("x").hits == 1
-            downgrade(revision="-1")
+            downgrade(revision="0002_search_indexes")
             assert "throttle_counters" not in inspect(db.engine).get_table_names()
             db.session.remove()
             db.engine.dispose()
