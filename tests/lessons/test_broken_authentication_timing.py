@@ -75,7 +75,8 @@ def _separation(rounds) -> tuple[float, int, str]:
 def test_control_the_method_separates_a_signup_that_skips_the_hash(app, set_stage):
     set_stage(LESSON.slug, "generic-errors")
     ratio, slower, report = _separation(_time_signups(app))
-    assert ratio >= 2.5 and slower == ROUNDS, report
+    # 14 or more of 16 happens by chance once in 500 runs; a hash's gap gives 16 (or 15).
+    assert ratio >= 2.5 and slower >= ROUNDS - 2, report
 
 
 @pytest.mark.parametrize("storage", ["argon2id", "sha256"])
