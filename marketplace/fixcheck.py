@@ -32,6 +32,7 @@ import json
 import subprocess  # nosec B404
 import sys
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -270,9 +271,18 @@ def _reset(app, slug: str) -> None:
 
 
 def grade(
-    lesson: Lesson, module: ModuleType | str | Path, *, browser: bool = True, bandit: bool = True
+    lesson: Lesson,
+    module: ModuleType | str | Path,
+    *,
+    browser: bool = True,
+    bandit: bool = True,
+    only: Collection[str] | None = None,
 ) -> Report:
-    """Attack ``module`` as the lesson's stage and check its feature; see the module doc."""
+    """Attack ``module`` as the lesson's stage and check its feature; see the module doc.
+
+    ``only`` runs just the named checks (exploit names, ``"feature NAME"``): the tests use
+    it to prove one wrong fix fails for its stated reason without running every check.
+    """
     from marketplace.audit import lab_app
     from marketplace.exploits.runner import live_server
 
@@ -295,6 +305,9 @@ def grade(
         ):
             target = ScratchTarget(url, app)
             for check in (*features_of(lesson), *lesson.exploits):
+                label = check.name if check in lesson.exploits else f"feature {check.name}"
+                if only is not None and label not in only:
+                    continue
                 if check.needs_browser and not browser:
                     kind = "exploit" if check in lesson.exploits else "feature"
                     report.lines.append(Line(kind, check.name, "error", "skipped: no browser"))
