@@ -181,10 +181,27 @@ def load_module(lesson: Lesson, path: str | Path) -> ModuleType:
     except FileNotFoundError:
         raise GradeError(f"{path}: no such file") from None
     except SyntaxError as exc:
+        sys.modules.pop(name, None)
         raise GradeError(f"{path}, line {exc.lineno}: {exc.msg}") from None
     except Exception as exc:  # noqa: BLE001 - the learner needs the reason, not a traceback
-        raise GradeError(f"{path} does not import: {exc.__class__.__name__}: {exc}") from None
+        sys.modules.pop(name, None)
+        where = _line_in(path, exc)
+        raise GradeError(
+            f"{path}{where} does not import: {exc.__class__.__name__}: {exc}"
+        ) from None
     return module
+
+
+def _line_in(path: Path, exc: BaseException) -> str:
+    """ ", line N" for the last frame of the traceback inside the learner's file."""
+    import traceback
+
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if Path(f.filename).resolve() == path.resolve()
+    ]
+    return f", line {frames[-1].lineno}" if frames else ""
 
 
 def check_seam(lesson: Lesson, module: ModuleType) -> None:
