@@ -196,7 +196,8 @@ lab_group.add_command(lab_clean)
 @lab_group.command("list")
 @with_appcontext
 def lab_list() -> None:
-    """Print every lesson, its stages, and which one is active."""
+    """Print every lesson, its stages (and your fix), and which one is active."""
+    from . import workspace
     from .lessons import all_lessons, state
 
     for lesson in all_lessons():
@@ -206,6 +207,12 @@ def lab_list() -> None:
             mark = "*" if stage.slug == active else " "
             fixed = "  [fixed, default]" if stage == lesson.default_stage else ""
             click.echo(f"     {mark} {stage.slug:<28} {stage.step}{fixed}")
+        path = workspace.file_of(lesson)
+        if path.exists():
+            mark = "*" if active == state.YOURS else " "
+            error = workspace.yours_error(lesson)
+            note = f"  DOES NOT LOAD: {error}" if error else ""
+            click.echo(f"     {mark} {state.YOURS:<28} {path}{note}")
 
 
 @lab_group.command("set")
