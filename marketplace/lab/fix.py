@@ -25,8 +25,17 @@ from .render import diff as render_diff
 bp = Blueprint("fix", __name__)
 
 
+def _version(path) -> tuple[str, int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (str(path), info.st_mtime_ns, info.st_size)
+
+
 @dataclass
 class Job:
+    version: tuple[str, int, int] | None  # the file that was checked, as it was
     started: float = field(default_factory=time.time)
     finished: float | None = None
     report: object | None = None  # a fixcheck.Report
@@ -59,13 +68,18 @@ def yours_panel(lesson) -> dict:
         "error": workspace.yours_error(lesson) if exists else None,
         "fallback": state.yours_error(lesson.slug),
         "diff": None,
-        "job": _jobs.get(lesson.slug),
+        "job": None,
+        "stale": False,
         "commands": [
             f"marketplace fix start {lesson.slug}",
             f"marketplace fix check {lesson.slug}",
             f"marketplace lab set {lesson.slug} {workspace.YOURS}",
         ],
     }
+    job = _jobs.get(lesson.slug)
+    if job is not None and job.version and job.version[0] == str(path):
+        # A check of this very file (another workspace's result is not shown).
+        panel.update(job=job, stale=not job.running and job.version != _version(path))
     if exists:
         origin = workspace.origin(lesson)
         before = workspace.stage_file(lesson, origin).read_text()
@@ -95,7 +109,7 @@ def check(slug: str):
     with _lock:
         job = _jobs.get(lesson.slug)
         if job is None or not job.running:
-            _jobs[lesson.slug] = job = Job()
+            _jobs[lesson.slug] = job = Job(_version(workspace.file_of(lesson)))
             threading.Thread(target=_run, args=(lesson, job), daemon=True).start()
     return redirect(url_for("lab.fix.page", slug=lesson.slug))
 
