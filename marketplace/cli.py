@@ -197,8 +197,7 @@ lab_group.add_command(lab_clean)
 @with_appcontext
 def lab_list() -> None:
     """Print every lesson, its stages (and your fix), and which one is active."""
-    from . import workspace
-    from .lessons import all_lessons, state
+    from .lessons import all_lessons, state, workspace
 
     for lesson in all_lessons():
         active = state.active_stage(lesson.slug)

@@ -12,8 +12,7 @@ import sys
 
 import click
 
-from . import workspace
-from .lessons import get_lesson
+from .lessons import get_lesson, workspace
 from .lessons.registry import UnknownLesson
 
 EXIT_ERROR = 2

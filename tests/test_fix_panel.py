@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from marketplace import workspace
-from marketplace.lessons import get_lesson
+from marketplace.lessons import get_lesson, workspace
 from tests.conftest import Browser
 from tests.test_fix_cli import PARAMETRIZED
 

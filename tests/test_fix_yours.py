@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace import workspace
 from marketplace.cli import lab_list
-from marketplace.lessons import get_lesson, state
+from marketplace.lessons import get_lesson, state, workspace
 
 VERSION = """
 from datetime import datetime

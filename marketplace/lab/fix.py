@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, redirect, render_template, url_for
 
-from marketplace import workspace
 from marketplace.forms import ConfirmForm, require_confirm_form
-from marketplace.lessons import get_lesson, state
+from marketplace.lessons import get_lesson, state, workspace
 from marketplace.lessons.registry import UnknownLesson
 
 from .render import diff as render_diff

@@ -21,14 +21,13 @@ from flask import (
     url_for,
 )
 
-from marketplace import workspace
 from marketplace.demo import demo_credentials
 from marketplace.exploits import LiveTarget
 from marketplace.exploits.runner import run_exploit
 from marketplace.forms import ConfirmForm, require_confirm_form
 from marketplace.hosts import address_url, lab_origin_refusal
 from marketplace.inputs import UNSAFE_METHODS
-from marketplace.lessons import all_lessons, get_lesson, state
+from marketplace.lessons import all_lessons, get_lesson, state, workspace
 from marketplace.lessons.registry import UnknownLesson
 from marketplace.loopback import is_loopback
 from marketplace.security import csp_nonce

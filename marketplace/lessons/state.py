@@ -77,7 +77,7 @@ YOURS = "yours"
 
 def _yours(lesson) -> Any:
     """The learner's module for this request, or None (the reason kept for the lab page)."""
-    from marketplace.workspace import WorkspaceError, load_yours
+    from .workspace import WorkspaceError, load_yours
 
     try:
         return load_yours(lesson)
@@ -236,7 +236,7 @@ def set_stage(lesson_slug: str, stage_slug: str) -> None:
 
 def _check_yours(lesson) -> str:
     """Refuse ``yours`` outside lab mode, or when the learner's file does not load."""
-    from marketplace.workspace import WorkspaceError, load_yours
+    from .workspace import WorkspaceError, load_yours
 
     if not lab_enabled():
         raise StageError(

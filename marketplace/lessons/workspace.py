@@ -15,23 +15,81 @@ does (relative imports resolve inside the lesson's package) and caches the modul
 from __future__ import annotations
 
 import difflib
+import importlib
+import importlib.util
 import inspect
+import itertools
 import json
 import os
 import shutil
 import sys
 import threading
+import traceback
 from pathlib import Path
 from types import ModuleType
 
-from marketplace.lessons.base import Lesson, SeamError, check_seam, seam_functions
+from .base import Lesson, StageError, check_seam, seam_functions
 
 YOURS = "yours"
 ORIGINS = ".origins.json"
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(StageError):
     """The learner's file is missing, already there, or does not load / fit the seam."""
+
+
+class RequirementsFile(ModuleType):
+    """vulnerable-components' seam for a requirements file: the file itself."""
+
+    def __init__(self, path: Path):
+        super().__init__(f"requirements:{path}")
+        self.path = path
+
+    def requirements_file(self) -> Path:
+        return self.path
+
+
+_loaded = itertools.count(1)
+
+
+def load_stage_file(lesson: Lesson, path: str | Path) -> ModuleType:
+    """Import a stage file as if it sat in the lesson's ``stages`` package.
+
+    Raises :class:`WorkspaceError` with the reason a learner needs: the line of a syntax
+    error, or the exception at import and the line of the file it came from.
+    """
+    path = Path(path)
+    if is_requirements(lesson) and path.suffix != ".py":
+        if not path.is_file():
+            raise WorkspaceError(f"{path}: no such requirements file")
+        return RequirementsFile(path.resolve())
+    package = importlib.import_module(f"{lesson.package}.stages")
+    name = f"{package.__name__}._graded_{path.stem}_{next(_loaded)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise WorkspaceError(f"{path}: not a Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except FileNotFoundError:
+        sys.modules.pop(name, None)
+        raise WorkspaceError(f"{path}: no such file") from None
+    except SyntaxError as exc:
+        sys.modules.pop(name, None)
+        raise WorkspaceError(f"{path}, line {exc.lineno}: {exc.msg}") from None
+    except Exception as exc:  # noqa: BLE001 - the learner needs the reason, not a traceback
+        sys.modules.pop(name, None)
+        frames = [
+            f
+            for f in traceback.extract_tb(exc.__traceback__)
+            if Path(f.filename).resolve() == path.resolve()
+        ]
+        where = f", line {frames[-1].lineno}" if frames else ""
+        raise WorkspaceError(
+            f"{path}{where} does not import: {exc.__class__.__name__}: {exc}"
+        ) from None
+    return module
 
 
 def workspace_dir() -> Path:
@@ -134,8 +192,6 @@ def load_yours(lesson: Lesson) -> ModuleType:
     Raises :class:`WorkspaceError` with the reason (the line of a syntax error, the
     exception at import, the missing seam function).
     """
-    from marketplace.fixcheck import GradeError, load_module
-
     path = file_of(lesson)
     try:
         info = path.stat()
@@ -146,10 +202,10 @@ def load_yours(lesson: Lesson) -> ModuleType:
         cached = _cache.get(lesson.slug)
         if cached is None or cached[0] != key:
             try:
-                module: ModuleType | str = load_module(lesson, path)
+                module: ModuleType | str = load_stage_file(lesson, path)
                 if not is_requirements(lesson):
                     check_seam(module, lesson.seam, f"{path}")
-            except (GradeError, SeamError) as exc:
+            except StageError as exc:  # WorkspaceError or SeamError
                 module = str(exc)
             if cached is not None and isinstance(cached[1], ModuleType):
                 sys.modules.pop(cached[1].__name__, None)  # the previous version's entry
