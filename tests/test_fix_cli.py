@@ -126,3 +126,11 @@ def test_untouched_copy_fails_naming_union_dump_then_a_parametrized_fix_passes(f
     assert report["verdict"] == "pass"
     union = next(line for line in report["lines"] if line["name"] == "union-dump")
     assert union["result"] == "passed"
+
+
+def test_check_of_a_file_that_does_not_import_is_exit_2_with_its_line(fix):
+    assert fix("start", "sql-injection").exit_code == 0
+    (fix.workspace / "sql_injection.py").write_text("x = 1\nimport nothing_by_this_name\n")
+    result = fix("check", "sql-injection")
+    assert result.exit_code == 2
+    assert "line 2" in result.output and "nothing_by_this_name" in result.output
