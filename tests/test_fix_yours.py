@@ -105,3 +105,19 @@ def test_the_lab_ui_selects_yours(app, ws):
     assert answer.status == 302
     with app.test_request_context():
         assert state.active_stage("sql-injection") == "yours"
+
+
+def test_the_lab_ui_refuses_a_broken_file_with_the_reason(app, ws):
+    from tests.conftest import Browser
+
+    ws.write_text("def create_listing(title, description, user_id):\n    return None\n")
+    browser = Browser(app)
+    answer = browser.submit(
+        "/lab/sql-injection/stage",
+        {"stage": "yours", "back": "lesson"},
+        form_path="/lab/sql-injection",
+    )
+    assert answer.status == 400
+    assert "search_listings" in answer.text  # the missing seam function
+    with app.test_request_context():
+        assert state.active_stage("sql-injection") == get_lesson("sql-injection").default_stage.slug
