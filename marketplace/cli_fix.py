@@ -61,6 +61,7 @@ def fix_start(lesson: str, stage: str | None, force: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def fix_check(lesson: str, as_json: bool) -> None:
     """Attack your fix in a scratch app and check the feature still works (exit 0/1/2)."""
+    from .audit import scratch_log
     from .exploits.browser import browser_unavailable
     from .fixcheck import grade
 
@@ -70,12 +71,18 @@ def fix_check(lesson: str, as_json: bool) -> None:
         click.echo(f"Error: {workspace.missing_message(chosen)}", err=True)
         sys.exit(EXIT_ERROR)
     click.echo(f"Checking {path} (a scratch app; this takes a few seconds)…", err=True)
-    report = grade(chosen, path, browser=browser_unavailable() is None)
+    # The scratch server's log (your code's tracebacks, the migrations) goes to a file.
+    with scratch_log("marketplace-fix-") as log_path:
+        report = grade(chosen, path, browser=browser_unavailable() is None)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
         click.echo(report.text())
         click.echo(f"({report.seconds:.1f} s)", err=True)
+    if report.exit_code:
+        click.echo(f"The scratch server's log (tracebacks of your code): {log_path}", err=True)
+    else:
+        log_path.unlink(missing_ok=True)
     sys.exit(report.exit_code)
 
 
