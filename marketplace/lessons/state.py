@@ -79,12 +79,18 @@ def _yours(lesson) -> Any:
     """The learner's module for this request, or None (the reason kept for the lab page)."""
     from .workspace import WorkspaceError, load_yours
 
-    try:
-        return load_yours(lesson)
-    except WorkspaceError as exc:
-        log.error("lesson %s: your fix does not load (%s); using the fixed stage", lesson.slug, exc)
-        g.setdefault("yours_errors", {})[lesson.slug] = str(exc)
-        return None
+    # One version per request: a save in the middle of a request applies from the next one.
+    modules = g.setdefault("yours_modules", {})
+    if lesson.slug not in modules:
+        try:
+            modules[lesson.slug] = load_yours(lesson)
+        except WorkspaceError as exc:
+            log.error(
+                "lesson %s: your fix does not load (%s); using the fixed stage", lesson.slug, exc
+            )
+            g.setdefault("yours_errors", {})[lesson.slug] = str(exc)
+            modules[lesson.slug] = None
+    return modules[lesson.slug]
 
 
 def yours_error(slug: str) -> str | None:
