@@ -146,6 +146,7 @@ def test_relative_imports_resolve_to_the_lesson_package(tmp_path):
 
 
 def test_an_exploit_that_crashes_is_an_error_not_defended(monkeypatch):
+    from marketplace.exploits.target import Target
     from marketplace.fixcheck import Line, _exploit_line
 
     class Boom:
@@ -155,10 +156,10 @@ def test_an_exploit_that_crashes_is_an_error_not_defended(monkeypatch):
         def run(target):
             raise RuntimeError("no route to host")
 
-    class Target:
-        exchanges: list = []
+    class Nowhere(Target):
+        base_url = "http://127.0.0.1:9/"
 
-    line = _exploit_line(Boom, Target())
+    line = _exploit_line(Boom, Nowhere())
     assert isinstance(line, Line) and line.result == "error"
     assert "no route to host" in line.summary
 

@@ -9,9 +9,9 @@ Caught by: message-enumeration
 
 from marketplace.password_storage import dummy_check
 
-from ..throttle import Throttle
+from ..throttle import LoginThrottle
 
-THROTTLE = Throttle(per_account="5 per 15 minutes", per_client="30 per 15 minutes")
+THROTTLE = LoginThrottle(per_pair=5, per_address=30, per_account=20, account_lock=100)
 
 
 def throttled(email: str, client: str) -> str | None:
@@ -19,10 +19,7 @@ def throttled(email: str, client: str) -> str | None:
 
 
 def record_attempt(email: str, client: str, succeeded: bool) -> None:
-    if succeeded:
-        THROTTLE.succeeded(email, client)
-    else:
-        THROTTLE.failed(email, client)
+    THROTTLE.record(email, client, succeeded)
 
 
 def login_failed(email: str, user, password: str) -> str:

@@ -10,11 +10,11 @@ stops it before it has its samples: it reports the throttle, not the leak.
 Caught by: timing-enumeration
 """
 
-from ..throttle import Throttle
+from ..throttle import LoginThrottle
 
 MESSAGE = "Invalid e-mail or password."
 # Per account only: an address probing many e-mails is never slowed down.
-THROTTLE = Throttle(per_account="5 per 15 minutes", per_client="100000 per 15 minutes")
+THROTTLE = LoginThrottle(per_pair=5, per_address=100000, per_account=20, account_lock=100)
 
 
 def throttled(email: str, client: str) -> str | None:
@@ -22,10 +22,7 @@ def throttled(email: str, client: str) -> str | None:
 
 
 def record_attempt(email: str, client: str, succeeded: bool) -> None:
-    if succeeded:
-        THROTTLE.succeeded(email, client)
-    else:
-        THROTTLE.failed(email, client)
+    THROTTLE.record(email, client, succeeded)
 
 
 def login_failed(email: str, user, password: str) -> str:
