@@ -12,6 +12,7 @@ import secrets
 from urllib.parse import urlsplit
 
 from marketplace.exploits.browser import Chromium, cannot_run
+from marketplace.exploits.outcome import PreconditionFailed
 from marketplace.features import Broken, CannotRun, Feature, checked, own_listings
 
 
@@ -24,8 +25,10 @@ def own_forms_submit(target, people, details) -> str:
     person = people.sign_up(log_in=False)
     title = f"Browser kayak {secrets.token_hex(4)}"
     with Chromium(target) as chrome:
-        if not chrome.login(person.email, person.password):
-            raise Broken("the login form did not log in")
+        try:  # Chromium.login returns nothing: it raises when the form did not log in
+            chrome.login(person.email, person.password)
+        except PreconditionFailed as exc:
+            raise Broken(f"the login form did not log in: {exc}") from None
         landed = chrome.submit_form(
             "/listings/create", {"title": title, "description": "Posted from the form."}
         )
