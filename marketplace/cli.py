@@ -15,6 +15,7 @@ from werkzeug.serving import run_simple
 
 from . import create_app
 from .cli_attack import attack_command, audit_command, lab_clean
+from .cli_fix import fix_group
 from .config import ConfigError
 
 
@@ -99,6 +100,7 @@ main = MarketplaceGroup(
 main.add_command(db_commands)
 main.add_command(attack_command)
 main.add_command(audit_command)
+main.add_command(fix_group)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:
@@ -194,8 +196,8 @@ lab_group.add_command(lab_clean)
 @lab_group.command("list")
 @with_appcontext
 def lab_list() -> None:
-    """Print every lesson, its stages, and which one is active."""
-    from .lessons import all_lessons, state
+    """Print every lesson, its stages (and your fix), and which one is active."""
+    from .lessons import all_lessons, state, workspace
 
     for lesson in all_lessons():
         active = state.active_stage(lesson.slug)
@@ -204,6 +206,12 @@ def lab_list() -> None:
             mark = "*" if stage.slug == active else " "
             fixed = "  [fixed, default]" if stage == lesson.default_stage else ""
             click.echo(f"     {mark} {stage.slug:<28} {stage.step}{fixed}")
+        path = workspace.file_of(lesson)
+        if path.exists():
+            mark = "*" if active == state.YOURS else " "
+            error = workspace.yours_error(lesson)
+            note = f"  DOES NOT LOAD: {error}" if error else ""
+            click.echo(f"     {mark} {state.YOURS:<28} {path}{note}")
 
 
 @lab_group.command("set")

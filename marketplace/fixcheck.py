@@ -22,10 +22,7 @@ The module reaches the app through the app-config key ``STAGE_OVERRIDES`` that
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import inspect
-import itertools
 import json
 
 # subprocess runs bandit on the learner's file, nothing else.
@@ -41,8 +38,8 @@ from typing import Any
 from marketplace.exploits.target import Exchange, LiveTarget
 from marketplace.features import features_of, run_feature
 from marketplace.lessons.base import Lesson
+from marketplace.lessons.workspace import RequirementsFile, WorkspaceError, load_stage_file
 
-_loaded = itertools.count(1)
 VERDICTS = ("pass", "fail", "error")  # in the order of their exit codes
 
 
@@ -152,40 +149,12 @@ def seam_names(lesson: Lesson) -> list[str]:
     )
 
 
-class _RequirementsFile(ModuleType):
-    """vulnerable-components' seam for a requirements file: the file itself."""
-
-    def __init__(self, path: Path):
-        super().__init__(f"requirements:{path}")
-        self.path = path
-
-    def requirements_file(self) -> Path:
-        return self.path
-
-
 def load_module(lesson: Lesson, path: str | Path) -> ModuleType:
     """Import a stage file as if it sat in the lesson's ``stages`` package."""
-    path = Path(path)
-    if lesson.slug == "vulnerable-components" and path.suffix != ".py":
-        if not path.is_file():
-            raise GradeError(f"{path}: no such requirements file")
-        return _RequirementsFile(path.resolve())
-    package = importlib.import_module(f"{lesson.package}.stages")
-    name = f"{package.__name__}._graded_{path.stem}_{next(_loaded)}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise GradeError(f"{path}: not a Python file")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
     try:
-        spec.loader.exec_module(module)
-    except FileNotFoundError:
-        raise GradeError(f"{path}: no such file") from None
-    except SyntaxError as exc:
-        raise GradeError(f"{path}, line {exc.lineno}: {exc.msg}") from None
-    except Exception as exc:  # noqa: BLE001 - the learner needs the reason, not a traceback
-        raise GradeError(f"{path} does not import: {exc.__class__.__name__}: {exc}") from None
-    return module
+        return load_stage_file(lesson, path)
+    except WorkspaceError as exc:
+        raise GradeError(str(exc)) from None
 
 
 def check_seam(lesson: Lesson, module: ModuleType) -> None:
@@ -292,7 +261,7 @@ def grade(
     try:
         if path is not None:
             module = load_module(lesson, path)
-        if not isinstance(module, _RequirementsFile):
+        if not isinstance(module, RequirementsFile):
             check_seam(lesson, module)
     except GradeError as exc:
         report.lines.append(Line("load", "module", "error", str(exc)))

@@ -31,6 +31,7 @@ WEB = {
     "marketplace.auth",
     "marketplace.cli",
     "marketplace.cli_attack",
+    "marketplace.cli_fix",
     "marketplace.demo",
     "marketplace.fixcheck",
     "marketplace.hosts",
@@ -48,6 +49,7 @@ ENGINE = {
     "marketplace.lessons.base",
     "marketplace.lessons.registry",
     "marketplace.lessons.state",
+    "marketplace.lessons.workspace",
 }
 LESSONS_MAY_USE = {
     # broken-authentication's hardened stage verifies a dummy hash with whatever storage

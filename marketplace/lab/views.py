@@ -27,11 +27,13 @@ from marketplace.exploits.runner import run_exploit
 from marketplace.forms import ConfirmForm, require_confirm_form
 from marketplace.hosts import address_url, lab_origin_refusal
 from marketplace.inputs import UNSAFE_METHODS
-from marketplace.lessons import all_lessons, get_lesson, state
+from marketplace.lessons import all_lessons, get_lesson, state, workspace
 from marketplace.lessons.registry import UnknownLesson
 from marketplace.loopback import is_loopback
 from marketplace.security import csp_nonce
 
+from .fix import bp as fix_bp
+from .fix import yours_panel
 from .guard import loopback_only
 from .render import diff, highlighted_source, markdown
 
@@ -63,6 +65,7 @@ def strict_policy(response):
     return response
 
 
+bp.register_blueprint(fix_bp)  # /lab/<slug>/fix: the learner's own stage, "Check my fix"
 for _lesson in all_lessons():
     if _lesson.lab_blueprint is not None:
         bp.register_blueprint(_lesson.lab_blueprint, url_prefix=f"/{_lesson.slug}")
@@ -87,6 +90,7 @@ def index():
         "lab/index.html",
         lessons=all_lessons(),
         active=state.active_stages(),
+        has_yours={x.slug: workspace.file_of(x).exists() for x in all_lessons()},
         credentials=demo_credentials(),
         form=ConfirmForm(),
     )
@@ -115,9 +119,17 @@ def lesson(slug: str):
         active=active,
         text=markdown(lesson.text()),
         stages=stages,
-        expectations={e.name: lesson.expected_exploited(e, active) for e in lesson.exploits},
+        expectations=_expectations(lesson, active),
+        yours=yours_panel(lesson),
         form=ConfirmForm(),
     )
+
+
+def _expectations(lesson, active: str) -> dict[str, bool | None]:
+    """The catalogue's outcome per exploit at the active stage (None: your fix, not known)."""
+    if active == state.YOURS:
+        return {e.name: None for e in lesson.exploits}
+    return {e.name: lesson.expected_exploited(e, active) for e in lesson.exploits}
 
 
 @bp.route("/<slug>/stage", methods=("POST",))
@@ -157,7 +169,7 @@ def attack(slug: str):
     target_url = this_server_url()
     for exploit in lesson.exploits:
         outcome = run_exploit(exploit, LiveTarget(target_url))
-        expected = lesson.expected_exploited(exploit, active)
+        expected = _expectations(lesson, active)[exploit.name]
         results.append({"exploit": exploit, "outcome": outcome, "expected": expected})
     return render_template("lab/attack.html", lesson=lesson, active=active, results=results)
 

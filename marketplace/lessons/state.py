@@ -70,6 +70,34 @@ def vulnerable_choices(chosen: dict[str, str]) -> list[str]:
     ]
 
 
+# The extra stage made of the learner's workspace file (``marketplace fix start``); not a
+# catalogue stage: ``Lesson.stages``, audit and the catalogue contract never include it.
+YOURS = "yours"
+
+
+def _yours(lesson) -> Any:
+    """The learner's module for this request, or None (the reason kept for the lab page)."""
+    from .workspace import WorkspaceError, load_yours
+
+    # One version per request: a save in the middle of a request applies from the next one.
+    modules = g.setdefault("yours_modules", {})
+    if lesson.slug not in modules:
+        try:
+            modules[lesson.slug] = load_yours(lesson)
+        except WorkspaceError as exc:
+            log.error(
+                "lesson %s: your fix does not load (%s); using the fixed stage", lesson.slug, exc
+            )
+            g.setdefault("yours_errors", {})[lesson.slug] = str(exc)
+            modules[lesson.slug] = None
+    return modules[lesson.slug]
+
+
+def yours_error(slug: str) -> str | None:
+    """Why this request fell back from ``yours`` to the fixed stage (None if it did not)."""
+    return g.get("yours_errors", {}).get(slug)
+
+
 def lab_enabled() -> bool:
     return bool(current_app.config.get("LAB_ENABLED"))
 
@@ -115,6 +143,10 @@ def active_stage(slug: str) -> str:
     if not lab_enabled():
         return lesson.default_stage.slug
     stored = _stored().get(slug)
+    if stored == YOURS:
+        # The learner's workspace file (lab mode only). Re-checked on each request: a save
+        # that breaks it falls back to the fixed stage (fail closed) until it loads again.
+        return YOURS if _yours(lesson) is not None else lesson.default_stage.slug
     try:
         stage = lesson.stage(stored).slug if stored else lesson.default_stage.slug
         lesson.module(stage)  # imported and checked against the seam
@@ -160,7 +192,12 @@ def active(slug: str) -> Any:
     override = (current_app.config.get("STAGE_OVERRIDES") or {}).get(slug)
     if override is not None and lab_enabled():
         return override
-    return get_lesson(slug).module(active_stage(slug))
+    lesson = get_lesson(slug)
+    stage = active_stage(slug)
+    if stage == YOURS:
+        module = _yours(lesson)  # cached per file version: the same module active_stage saw
+        return module if module is not None else lesson.module(lesson.default_stage.slug)
+    return lesson.module(stage)
 
 
 def active_stages() -> dict[str, str]:
@@ -177,26 +214,46 @@ def vulnerable_stages() -> dict[str, str]:
 
 
 def set_stage(lesson_slug: str, stage_slug: str) -> None:
-    """Make a stage active for every worker; vulnerable stages need lab mode."""
+    """Make a stage active for every worker; vulnerable stages (and ``yours``) need lab mode."""
     try:
         lesson = get_lesson(lesson_slug)
-        stage = lesson.stage(stage_slug)
+        stage = None if stage_slug == YOURS else lesson.stage(stage_slug)
     except KeyError as exc:
         raise StageError(exc.args[0]) from None
-    lesson.module(stage.slug)  # SeamError (a StageError) names what the module lacks
-    if stage != lesson.default_stage and not lab_enabled():
-        raise StageError(
-            f"{lesson.slug}={stage.slug} is a vulnerable stage; it can only be chosen in lab mode "
-            "(MARKETPLACE_ENV=development)"
-        )
+    if stage is None:
+        chosen = _check_yours(lesson)
+    else:
+        lesson.module(stage.slug)  # SeamError (a StageError) names what the module lacks
+        if stage != lesson.default_stage and not lab_enabled():
+            raise StageError(
+                f"{lesson.slug}={stage.slug} is a vulnerable stage; it can only be chosen in lab "
+                "mode (MARKETPLACE_ENV=development)"
+            )
+        chosen = stage.slug
     row = db.session.get(LessonStage, lesson.slug)
     if row is None:
-        db.session.add(LessonStage(lesson=lesson.slug, stage=stage.slug))
+        db.session.add(LessonStage(lesson=lesson.slug, stage=chosen))
     else:
-        row.stage = stage.slug
+        row.stage = chosen
     db.session.commit()
     g.pop("lesson_stages", None)
     stage_changed.send(lesson.slug)
+
+
+def _check_yours(lesson) -> str:
+    """Refuse ``yours`` outside lab mode, or when the learner's file does not load."""
+    from .workspace import WorkspaceError, load_yours
+
+    if not lab_enabled():
+        raise StageError(
+            f"{lesson.slug}={YOURS} is your own, unreviewed code; it can only be chosen in lab "
+            "mode (MARKETPLACE_ENV=development)"
+        )
+    try:
+        load_yours(lesson)
+    except WorkspaceError as exc:
+        raise StageError(f"{lesson.slug}={YOURS}: {exc}") from None
+    return YOURS
 
 
 def reset(lesson_slug: str | None = None) -> None:
