@@ -12,6 +12,7 @@ from marketplace.lessons import get_lesson
 from marketplace.models import Listing
 from tests.helpers import every_cell
 
+BROWSER_EXPLOIT_LIMIT = 15
 LESSON = get_lesson("csrf")
 STAGES = [s.slug for s in LESSON.stages]
 LISTING = {"title": "Blue kettle", "description": "1.7 litres, boils fast."}
@@ -34,7 +35,11 @@ def test_exploit_matches_catalogue(set_stage, live_target, stage, exploit):
     assert forged and forged[0].path.startswith("[browser]"), "the browser must send the post"
     assert forged[0].status == (302 if expected else 403)
     assert any("with the victim's session cookie (SameSite=Lax" in d for d in outcome.details)
-    assert seconds < 10, f"a browser exploit must stay under 10 s, took {seconds:.1f} s"
+    # 2.5-5 s alone; the bound catches a runaway exploit, with another test worker (xdist)
+    # and its browser competing for the same two cores.
+    assert seconds < BROWSER_EXPLOIT_LIMIT, (
+        f"took {seconds:.1f} s (limit {BROWSER_EXPLOIT_LIMIT} s)"
+    )
 
 
 @pytest.mark.parametrize("stage", STAGES)

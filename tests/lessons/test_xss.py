@@ -13,6 +13,7 @@ from marketplace.lessons import get_lesson
 from marketplace.lessons.xss.stages import content_security_policy, unquoted_attribute
 from tests.helpers import every_cell
 
+BROWSER_EXPLOIT_LIMIT = 15
 LESSON = get_lesson("xss")
 STAGES = [s.slug for s in LESSON.stages]
 FIXED_STAGES = STAGES[LESSON.index("quoted-attribute") :]
@@ -35,7 +36,11 @@ def test_exploit_matches_catalogue(set_stage, live_target, stage, exploit):
         x for x in outcome.exchanges if x.method == "POST" and x.path == "[browser] /user/edit"
     ]
     assert edits and edits[0].status == 302, "the name must be set through the edit form"
-    assert seconds < 10, f"a browser exploit must stay under 10 s, took {seconds:.1f} s"
+    # 2.5-5 s alone; the bound catches a runaway exploit, with another test worker (xdist)
+    # and its browser competing for the same two cores.
+    assert seconds < BROWSER_EXPLOIT_LIMIT, (
+        f"took {seconds:.1f} s (limit {BROWSER_EXPLOIT_LIMIT} s)"
+    )
 
 
 @pytest.mark.browser
