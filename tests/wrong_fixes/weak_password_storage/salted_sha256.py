@@ -1,8 +1,8 @@
-"""Wrong fix, not caught yet: SHA-256 with a random salt per password.
+"""Wrong fix: SHA-256 with a random salt per password.
 
 The salt defeats the lookup table, but SHA-256 is still fast: millions of guesses per
-second. Today's cracker only knows the lesson's formats and skips this one as unknown,
-so the dictionary attack reports nothing cracked (a "defended" without evidence: issue 8).
+second. The cracker recognises ``marker$salt$<64 hex>`` as a salted SHA-256 (as hashcat
+does) and the dictionary attack cracks the weak passwords within its budget.
 
 Caught by: dictionary-crack
 """

@@ -1,10 +1,9 @@
-"""Wrong fix, not caught yet: deleting the account ends the session that deleted it only.
+"""Wrong fix: deleting the account ends the session that deleted it only.
 
 Logout and password change revoke properly, but deleting the account only clears the
 current session: any other session of the user (a stolen one) stays in the table and
-keeps answering as the deleted user. replay-after-delete replays a copy of the very
-session that deleted the account, which this does end; no exploit yet replays a second
-session of the same user (another device, a thief's own login).
+keeps answering as the deleted user. replay-after-delete also replays a cookie copied
+from another login of the same user (a second device).
 
 Caught by: replay-after-delete
 """
