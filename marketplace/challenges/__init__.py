@@ -62,28 +62,3 @@ def solved(lesson: str, exploit: str, evidence: str) -> None:
         queue_solve(lesson, exploit, evidence)
     except Exception:  # noqa: BLE001 - a detector must never break the request it watches
         log.exception("challenge %s/%s: the solve could not be queued", lesson, exploit)
-
-
-def install(app) -> None:
-    """In lab mode: write queued solves when a response is final, offer the notices to
-    templates, and let each lesson's ``challenges.install(app)`` add its detector hooks."""
-    if not app.config.get("LAB_ENABLED"):
-        return
-    from marketplace.lessons import all_lessons
-
-    from .notices import notices_for_page
-    from .store import flush
-
-    # At teardown: after every request_finished/after_request hook a detector may use.
-    app.teardown_request(flush)
-    app.jinja_env.globals["challenge_notices"] = notices_for_page
-    for lesson in all_lessons():
-        try:
-            module = importlib.import_module(f"{lesson.package}.challenges")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{lesson.package}.challenges":
-                raise
-            continue
-        hook = getattr(module, "install", None)
-        if hook is not None:
-            hook(app)

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from marketplace.challenges import LAB_EXPLOIT_HEADER, solved
-from marketplace.challenges.cli import progress_command
 from marketplace.challenges.store import _pending
 from marketplace.exploits.runner import run_exploit
+from marketplace.lab.progress_cli import progress_command
 from marketplace.lessons import get_lesson
 
 from .helpers import csrf, login, post_form, progress, signup, solved_by
