@@ -10,6 +10,14 @@ from marketplace.passwords import ranked_common_passwords
 
 from .helpers import csrf, post_form, solved_by
 
+
+@pytest.fixture
+def backend():
+    """SQLite only: what this module checks does not depend on the database (the
+    PostgreSQL copies of the deauthentication and SQL tests record solves there too)."""
+    return "sqlite"
+
+
 LESSON = "broken-authentication"
 VICTIM = "brute-force@challenge.example.com"
 

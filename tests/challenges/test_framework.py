@@ -13,6 +13,14 @@ from marketplace.lessons import get_lesson
 
 from .helpers import csrf, login, post_form, progress, signup, solved_by
 
+
+@pytest.fixture
+def backend():
+    """SQLite only: what this module checks does not depend on the database (the
+    PostgreSQL copies of the deauthentication and SQL tests record solves there too)."""
+    return "sqlite"
+
+
 DEAUTH = "broken-deauthentication"
 
 
