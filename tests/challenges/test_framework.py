@@ -194,3 +194,22 @@ def test_a_lab_exploit_run_records_its_solve_as_shown_by_the_lab(app, client, ta
 def test_signup_and_login_helpers_work(client):
     signup(client, "Helper Person", "helper@example.com")
     assert login(client, "helper@example.com").status_code == 302
+
+
+def test_a_solved_challenge_shows_its_ctf_flag_when_a_key_is_set(client, probe, monkeypatch):
+    import sys
+    import types
+
+    fake = types.ModuleType("marketplace.challenges.ctf")
+    fake.flag = lambda key, lesson, exploit: f"flag{{{key}:{lesson}:{exploit}}}"
+    if "marketplace.challenges.ctf" not in sys.modules:  # the CTF module may be merged later
+        monkeypatch.setitem(sys.modules, "marketplace.challenges.ctf", fake)
+    monkeypatch.setenv("MARKETPLACE_CTF_KEY", "workshop-key")
+    from marketplace.lab.progress import ctf_flag
+
+    expected = ctf_flag(DEAUTH, "replay-after-logout")
+    assert expected and "workshop-key" not in client.get(f"/lab/{DEAUTH}").get_data(as_text=True)
+    client.get(probe)
+    page = client.get(f"/lab/{DEAUTH}").get_data(as_text=True)
+    assert f'<code class="flag">{expected}</code>' in page
+    assert page.count('class="flag"') == 1  # only the solved challenge has one
