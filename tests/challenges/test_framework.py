@@ -213,3 +213,34 @@ def test_a_solved_challenge_shows_its_ctf_flag_when_a_key_is_set(client, probe, 
     page = client.get(f"/lab/{DEAUTH}").get_data(as_text=True)
     assert f'<code class="flag">{expected}</code>' in page
     assert page.count('class="flag"') == 1  # only the solved challenge has one
+
+
+def test_the_attack_button_records_its_solves_for_the_learner_as_shown_by_the_lab(
+    app, live_target, set_stage
+):
+    """Over real HTTP: the button's exploits carry the header naming the learner."""
+    import re
+
+    import requests
+
+    set_stage(DEAUTH, "client-cookie")
+    http = requests.Session()
+    base = live_target.base_url.rstrip("/")
+    http.cookies.set("lab_learner", "Bea")
+
+    def token(path: str) -> str:
+        page = http.get(base + path, timeout=15).text
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+    reply = http.post(
+        f"{base}/lab/{DEAUTH}/attack",
+        data={"csrf_token": token(f"/lab/{DEAUTH}")},
+        headers={"Origin": base},
+        timeout=60,
+    )
+    assert reply.status_code == 200, reply.text[:300]
+    body = http.get(base + "/lab/progress.json", timeout=15).json()
+    assert body["learner"] == "Bea"
+    by = {c["exploit"]: c["by"] for c in body["challenges"] if c["lesson"] == DEAUTH}
+    assert by["replay-after-logout"] == "lab"
+    assert "learner" not in by.values()
