@@ -9,7 +9,7 @@ the key.
 
 import base64
 import binascii
-import pickle  # nosec B403 - imported here on purpose: this stage shows why pickle is unsafe
+import pickle
 
 from ..backup import BackupError, check_size
 
