@@ -59,7 +59,7 @@ def _detect(html: str | None, started: list[str], seconds: float) -> None:
     if started:
         solved(LESSON, "code-execution", f"a greeting render started a process: {started[0]}")
     key = current_app.config.get("SECRET_KEY")
-    if html is not None and isinstance(key, str) and len(key) >= 16 and key in html:
+    if html is not None and isinstance(key, str) and len(key) >= 8 and key in html:
         solved(LESSON, "read-config", "a rendered greeting contained the app's SECRET_KEY")
     size = len(html) if html is not None else 0
     if size > RENDER_LIMIT_BYTES or seconds > RENDER_LIMIT_SECONDS:
