@@ -59,8 +59,10 @@ def load_backup(data: bytes) -> object:
         raise BackupError(f"The backup file is not valid JSON: {exc}.") from None
     error = next(iter(_VALIDATOR.iter_errors(backup)), None)
     if error is not None:
-        where = "/".join(str(part) for part in error.absolute_path) or "the file"
+        # The rule that failed, not the value (which may be the whole file).
+        where = "/".join(str(part) for part in error.absolute_path) or "the top level"
+        rule = json.dumps(error.validator_value)[:80]
         raise BackupError(
-            f"The backup file does not match its schema at {where}: {error.message[:200]}."
+            f"The backup file does not match its schema at {where}: {error.validator} {rule}."
         )
     return backup
