@@ -1,7 +1,7 @@
 """users.greeting: a seller's shop greeting with placeholders (template-injection lesson)
 
 Revision ID: 0009_shop_greeting
-Revises: 0006_search_fts
+Revises: 0007_challenges (0006_search_fts before the challenges merge)
 Create Date: 2026-11-26 16:30:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009_shop_greeting'
-down_revision = '0006_search_fts'
+down_revision = '0007_challenges'
 branch_labels = None
 depends_on = None
 
