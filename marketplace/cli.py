@@ -14,10 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from . import create_app
-from .challenges.cli import progress_command
 from .cli_attack import attack_command, audit_command, lab_clean
 from .cli_fix import fix_group
 from .config import ConfigError
+from .lab.progress_cli import progress_command
 
 
 def app_factory():

@@ -38,6 +38,19 @@ class Challenge:
             raise ValueError(f"{self.exploit}: a challenge has exactly three hints")
 
 
+def lab_memory(name: str, factory: Callable[[], object] = dict):
+    """A detector's in-memory state, one per app (a process may run several, as tests do).
+
+    Lab bookkeeping only: lost on restart, not shared between worker processes.
+    """
+    from flask import current_app
+
+    memory = current_app.extensions.setdefault("challenges", {})
+    if name not in memory:
+        memory[name] = factory()
+    return memory[name]
+
+
 def lesson_challenges(lesson) -> tuple[Challenge, ...]:
     """The lesson's ``challenges.CHALLENGES`` (empty while a lesson has none yet)."""
     try:
@@ -62,28 +75,3 @@ def solved(lesson: str, exploit: str, evidence: str) -> None:
         queue_solve(lesson, exploit, evidence)
     except Exception:  # noqa: BLE001 - a detector must never break the request it watches
         log.exception("challenge %s/%s: the solve could not be queued", lesson, exploit)
-
-
-def install(app) -> None:
-    """In lab mode: write queued solves when a response is final, offer the notices to
-    templates, and let each lesson's ``challenges.install(app)`` add its detector hooks."""
-    if not app.config.get("LAB_ENABLED"):
-        return
-    from marketplace.lessons import all_lessons
-
-    from .notices import notices_for_page
-    from .store import flush
-
-    # At teardown: after every request_finished/after_request hook a detector may use.
-    app.teardown_request(flush)
-    app.jinja_env.globals["challenge_notices"] = notices_for_page
-    for lesson in all_lessons():
-        try:
-            module = importlib.import_module(f"{lesson.package}.challenges")
-        except ModuleNotFoundError as missing:
-            if missing.name != f"{lesson.package}.challenges":
-                raise
-            continue
-        hook = getattr(module, "install", None)
-        if hook is not None:
-            hook(app)

@@ -14,22 +14,26 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.clock import utcnow
 from marketplace.extensions import db, rollback_quietly
 
+from . import lab_memory
 from .learner import DEFAULT_LEARNER, by_lab, current_learner
 from .models import BY_LAB, BY_LEARNER, EVIDENCE_MAX, ChallengeSolve, HintUse
 
 log = logging.getLogger(__name__)
 
 _QUEUE = "_challenge_solves"
-# Learners with a notice waiting, in this process: the only thing an ordinary page checks.
-_pending: set[str] = set()
 _pending_lock = threading.Lock()
+
+
+def _pending() -> set[str]:
+    """Learners with a notice waiting, in this process: all an ordinary page checks."""
+    return lab_memory("pending-notices", set)
 
 
 def queue_solve(lesson: str, exploit: str, evidence: str) -> None:
@@ -37,6 +41,8 @@ def queue_solve(lesson: str, exploit: str, evidence: str) -> None:
     if not has_request_context():
         log.warning("challenge %s/%s solved outside a request: not recorded", lesson, exploit)
         return
+    if not current_app.config.get("LAB_ENABLED"):
+        return  # challenges are a lab feature: production records nothing
     solve = (current_learner(), lesson, exploit, BY_LAB if by_lab() else BY_LEARNER)
     g.setdefault(_QUEUE, {}).setdefault(solve, " ".join(str(evidence).split())[:EVIDENCE_MAX])
 
@@ -86,7 +92,7 @@ def _record(learner: str, lesson: str, exploit: str, by: str, evidence: str) -> 
     log.info("challenge solved by %s (%s): %s/%s: %s", learner, by, lesson, exploit, evidence)
     if by == BY_LEARNER:
         with _pending_lock:
-            _pending.add(learner)
+            _pending().add(learner)
 
 
 def solves(learner: str) -> dict[tuple[str, str], ChallengeSolve]:
@@ -128,9 +134,9 @@ def take_notices(learner: str, lab_page: bool = False) -> list[ChallengeSolve]:
     On ordinary pages only when this process knows a notice is pending (no query else).
     """
     with _pending_lock:
-        if not lab_page and learner not in _pending:
+        if not lab_page and learner not in _pending():
             return []
-        _pending.discard(learner)
+        _pending().discard(learner)
     try:
         rows = db.session.scalars(
             select(ChallengeSolve)
@@ -160,9 +166,9 @@ def reset(learner: str | None = None) -> int:
     db.session.commit()
     with _pending_lock:
         if learner is None:
-            _pending.clear()
+            _pending().clear()
         else:
-            _pending.discard(learner)
+            _pending().discard(learner)
     return removed
 
 

@@ -23,8 +23,6 @@ from flask import (
 
 from marketplace.challenges import lesson_challenges
 from marketplace.challenges.learner import current_learner
-from marketplace.challenges.progress import board, ctf_flag, entries
-from marketplace.challenges.views import bp as challenges_bp
 from marketplace.demo import demo_credentials
 from marketplace.exploits import LiveTarget
 from marketplace.exploits.runner import run_exploit
@@ -36,9 +34,11 @@ from marketplace.lessons.registry import UnknownLesson
 from marketplace.loopback import is_loopback
 from marketplace.security import csp_nonce
 
+from .challenge_views import bp as challenges_bp
 from .fix import bp as fix_bp
 from .fix import yours_panel
 from .guard import loopback_only
+from .progress import board, ctf_flag, entries
 from .render import diff, highlighted_source, markdown_folding_solution
 
 # The lab's own pages always get the strict policy, whatever stage the xss lesson is at.

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 
+from marketplace.challenges import lesson_challenges, solved
+from marketplace.challenges.learner import LEARNER_COOKIE, LEARNER_RULE, current_learner, valid_name
+from marketplace.challenges.store import open_next_hint, reset
 from marketplace.forms import require_confirm_form
 from marketplace.lessons import get_lesson
 from marketplace.lessons.registry import UnknownLesson
 
-from . import lesson_challenges, solved
-from .learner import LEARNER_COOKIE, LEARNER_RULE, current_learner, valid_name
 from .progress import as_json
-from .store import open_next_hint, reset
 
 bp = Blueprint("challenges", __name__)
 

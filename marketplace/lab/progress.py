@@ -6,10 +6,9 @@ import importlib
 import os
 from dataclasses import dataclass
 
+from marketplace.challenges import lesson_challenges
+from marketplace.challenges.store import hints_used, solves
 from marketplace.lessons import all_lessons
-
-from . import lesson_challenges
-from .store import hints_used, solves
 
 CTF_KEY_VARIABLE = "MARKETPLACE_CTF_KEY"
 

@@ -7,9 +7,10 @@ import json
 import click
 from flask.cli import with_appcontext
 
-from .learner import DEFAULT_LEARNER, LEARNER_RULE, valid_name
+from marketplace.challenges.learner import DEFAULT_LEARNER, LEARNER_RULE, valid_name
+from marketplace.challenges.store import reset
+
 from .progress import as_json, board, entries
-from .store import reset
 
 
 def _learner(name: str | None) -> str | None:
