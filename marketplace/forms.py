@@ -10,7 +10,7 @@ from wtforms import EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 
 from .inputs import UNSAFE_METHODS
-from .models import DESCRIPTION_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX
+from .models import DESCRIPTION_MAX, EMAIL_MAX, GREETING_MAX, NAME_MAX, TITLE_MAX
 from .passwords import MAX_LENGTH, personal_words, policy_errors
 
 
@@ -77,6 +77,7 @@ class ChangePasswordForm(Form):
 class EditProfileForm(Form):
     full_name = StringField("Full name", [DataRequired(), Length(max=NAME_MAX)])
     email = EmailField("E-mail", _email(), filters=[_strip])
+    greeting = TextAreaField("Shop greeting", [Length(max=GREETING_MAX), no_nul], filters=[_strip])
 
 
 class DeleteAccountForm(Form):
@@ -92,6 +93,10 @@ class ListingForm(Form):
 
 class UploadForm(Form):
     file = FileField("XML file of listings", [FileRequired()])
+
+
+class RestoreForm(Form):
+    file = FileField("Backup file of listings", [FileRequired()])
 
 
 class ConfirmForm(Form):

@@ -13,6 +13,8 @@ from .extensions import db
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 NAME_MAX = 100
+# A shop greeting with {{ name }} / {{ count }} placeholders (the template-injection lesson).
+GREETING_MAX = 300
 EMAIL_MAX = 254
 # Ids are INTEGER columns: routes refuse (404) larger ids before they reach a database
 # driver that cannot bind them (SQLite: OverflowError; PostgreSQL: out of range).
@@ -28,6 +30,7 @@ class User(db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    greeting: Mapped[str] = mapped_column(String(GREETING_MAX), default="", server_default="")
 
     listings: Mapped[list[Listing]] = relationship(
         back_populates="author", cascade="all, delete-orphan", passive_deletes=True

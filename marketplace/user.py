@@ -16,7 +16,8 @@ from .forms import (
     SignupForm,
 )
 from .lessons import active
-from .models import Listing, User
+from .lessons.template_injection.greeting import GreetingError, render_greeting
+from .models import Listing, User, count
 from .password_storage import check_password, hash_password
 from .redirects import safe_next
 from .throttling import email_change_refusal
@@ -100,7 +101,25 @@ def welcome():
         .where(Listing.user_id == g.login.user_id)
         .order_by(Listing.created_at.desc(), Listing.id.desc())
     ).all()
-    return render_template("user/welcome.html", listings=listings, delete_form=ConfirmForm())
+    greeting, greeting_error = _shop_greeting(len(listings))
+    return render_template(
+        "user/welcome.html",
+        listings=listings,
+        delete_form=ConfirmForm(),
+        greeting=greeting,
+        greeting_error=greeting_error,
+    )
+
+
+def _shop_greeting(listing_count: int) -> tuple[str, str | None]:
+    """The seller's greeting as the template-injection lesson renders it, or its error."""
+    user = db.session.get(User, g.login.user_id)
+    if user is None or not user.greeting:
+        return "", None
+    try:
+        return render_greeting(user.greeting, user.full_name, listing_count), None
+    except GreetingError as exc:  # saved under another stage: say so, keep the page
+        return "", str(exc)
 
 
 @bp.route("/change_password", methods=("GET", "POST"))
@@ -131,9 +150,13 @@ def edit():
         if email != g.user.email:  # probing which e-mails are taken: throttled
             refusal = email_change_refusal(g.user.id, request.remote_addr or "unknown")
         other = None if refusal else User.by_email(email)
-        if refusal or (other is not None and other.id != g.user.id):
+        greeting_error = _greeting_refusal(form.greeting.data or "", form.full_name.data.strip())
+        if greeting_error:
+            form.greeting.errors.append(greeting_error)
+        elif refusal or (other is not None and other.id != g.user.id):
             form.email.errors.append(refusal or "This e-mail cannot be used; choose another.")
         else:
+            g.user.greeting = form.greeting.data or ""
             g.user.full_name = form.full_name.data.strip()
             g.user.email = email
             db.session.commit()
@@ -143,6 +166,15 @@ def edit():
     # The stage renders an escaped template and returns Markup.
     name_input = active("xss").full_name_input(form.full_name.data or "")
     return _form_page("user/edit.html", form, 429 if refusal else None, name_input=name_input)
+
+
+def _greeting_refusal(greeting: str, name: str) -> str | None:
+    """Why the greeting cannot be shown (rendered once, as the welcome page will), or None."""
+    try:
+        render_greeting(greeting, name, count(Listing, Listing.user_id == g.user.id))
+    except GreetingError as exc:
+        return str(exc)
+    return None
 
 
 @bp.route("/delete", methods=("GET", "POST"))

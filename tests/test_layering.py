@@ -29,6 +29,7 @@ WEB = {
     "marketplace.api",
     "marketplace.audit",
     "marketplace.auth",
+    "marketplace.backups",
     "marketplace.cli",
     "marketplace.cli_attack",
     "marketplace.cli_fix",

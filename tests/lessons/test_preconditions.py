@@ -64,6 +64,26 @@ BROKEN = {
     ("broken-access-control", "delete-foreign-listing"): (LOGIN, "could not log in (HTTP 500)"),
     ("xxe", "file-disclosure"): (LOGIN, "could not log in (HTTP 500)"),
     ("xxe", "entity-expansion"): (("POST", "/listings/upload"), "HTTP 500"),
+    ("template-injection", "read-config"): (
+        ("POST", "/user/edit"),
+        "saving the greeting answered HTTP 500",
+    ),
+    ("template-injection", "code-execution"): (
+        ("POST", "/user/edit"),
+        "saving the greeting answered HTTP 500",
+    ),
+    ("template-injection", "sandbox-resource-exhaustion"): (
+        ("POST", "/user/edit"),
+        "saving the greeting answered HTTP 500",
+    ),
+    ("insecure-deserialization", "pickle-code-execution"): (
+        ("POST", "/user/restore"),
+        "the restore answered HTTP 500",
+    ),
+    ("insecure-deserialization", "yaml-code-execution"): (
+        ("POST", "/user/restore"),
+        "the restore answered HTTP 500",
+    ),
     ("sensitive-data-exposure", "api-leaks-secrets"): (
         ("GET", "/api/v1/listings"),
         "not in the API's answer (HTTP 500)",
