@@ -2,7 +2,7 @@
 
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
-from . import exploits
+from . import challenges, exploits
 from .seam import BrokenAccessControlSeam
 
 LESSON = Lesson(
@@ -33,4 +33,5 @@ LESSON = Lesson(
             "User B deletes user A's listing through its number in the URL.",
         ),
     ),
+    lab_blueprint=challenges.bp,  # the challenges' detectors run in lab mode only
 )

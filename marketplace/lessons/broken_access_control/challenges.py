@@ -1,0 +1,74 @@
+"""The broken-access-control lesson's challenges, and their detector.
+
+Rule: ``POST /listings/<id>`` (edit) or ``POST /listings/<id>/delete`` answers with the
+redirect that follows a saved change, for a logged-in user who is not the listing's
+author. The author is read before the view runs (a deleted listing has none after).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+from sqlalchemy import select
+
+from marketplace import challenges
+from marketplace.challenges import Challenge
+from marketplace.challenges.hooks import guarded
+from marketplace.extensions import db
+from marketplace.models import Listing
+
+CHALLENGES = (
+    Challenge(
+        exploit="edit-foreign-listing",
+        goal="Change the title of a listing that another seller posted.",
+        difficulty=1,
+        hints=(
+            "Edit one of your own listings and look at the address bar.",
+            "Listing numbers are small, sequential and shown everywhere.",
+            "Log in as yourself, open /listings/<number of someone else's listing> and "
+            "save the form.",
+        ),
+    ),
+    Challenge(
+        exploit="delete-foreign-listing",
+        goal="Make another seller's listing disappear from the marketplace.",
+        difficulty=1,
+        hints=(
+            "Deleting your own listing sends a form to an address with its number in it.",
+            "Does the server check whose listing that number is, or only that you are logged in?",
+            "Send the delete form of your own listing to /listings/<another seller's "
+            "listing number>/delete (edit the form's action in the developer tools).",
+        ),
+    ),
+)
+
+ENDPOINTS = {
+    "listings.edit": "edit-foreign-listing",
+    "listings.delete": "delete-foreign-listing",
+}
+
+bp = Blueprint("broken_access_control_challenges", __name__)
+
+
+@bp.before_app_request
+def remember_author() -> None:
+    if request.endpoint in ENDPOINTS and request.method == "POST" and request.view_args:
+        g.challenge_listing_author = db.session.scalar(
+            select(Listing.user_id).where(Listing.id == request.view_args["listing_id"])
+        )
+
+
+@bp.after_app_request
+@guarded
+def foreign_change(response) -> None:
+    exploit = ENDPOINTS.get(request.endpoint or "")
+    if exploit is None or request.method != "POST" or response.status_code not in (302, 303):
+        return
+    author, user = g.get("challenge_listing_author"), g.get("user")
+    if author is None or user is None or author == user.id:
+        return
+    done = "changed" if exploit == "edit-foreign-listing" else "deleted"
+    challenges.solved(
+        "broken-access-control",
+        exploit,
+        f"user #{user.id} {done} listing #{request.view_args['listing_id']} of user #{author}",
+    )
