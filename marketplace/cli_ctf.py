@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .challenges.ctf import CTF_KEY_VARIABLE, ctf_challenges, ctf_key, ctfd_csv
+from .lessons import all_lessons
 
 FORMATS = {"ctfd": ctfd_csv}
 
@@ -41,7 +42,7 @@ def ctf_export(format_: str, output: Path) -> None:
             err=True,
         )
         sys.exit(2)
-    challenges = ctf_challenges(key)
+    challenges = ctf_challenges(key, all_lessons())
     text = FORMATS[format_](challenges)
     if str(output) == "-":
         click.echo(text, nl=False)

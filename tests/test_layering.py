@@ -31,6 +31,7 @@ WEB = {
     "marketplace.auth",
     "marketplace.cli",
     "marketplace.cli_attack",
+    "marketplace.cli_ctf",
     "marketplace.cli_fix",
     "marketplace.demo",
     "marketplace.fixcheck",

@@ -79,12 +79,8 @@ class CtfChallenge:
         return POINTS[self.challenge.difficulty]
 
 
-def ctf_challenges(key: str, lessons: Iterable | None = None) -> list[CtfChallenge]:
-    """Every challenge of every lesson in the registry, in catalogue order, with its flag."""
-    if lessons is None:
-        from marketplace.lessons import all_lessons
-
-        lessons = all_lessons()
+def ctf_challenges(key: str, lessons: Iterable) -> list[CtfChallenge]:
+    """Every challenge of ``lessons`` (the registry's, in catalogue order), with its flag."""
     return [
         CtfChallenge(
             lesson.slug, lesson.title, challenge, flag(key, lesson.slug, challenge.exploit)
