@@ -18,6 +18,7 @@ from .cli_attack import attack_command, audit_command, lab_clean
 from .cli_ctf import ctf_group
 from .cli_fix import fix_group
 from .config import ConfigError
+from .lab.progress_cli import progress_command
 
 
 def app_factory():
@@ -103,6 +104,7 @@ main.add_command(attack_command)
 main.add_command(audit_command)
 main.add_command(fix_group)
 main.add_command(ctf_group)
+main.add_command(progress_command)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:
