@@ -8,34 +8,37 @@ import json
 import pytest
 from sqlalchemy import select
 
-from marketplace import challenges
+from marketplace.challenges import LAB_EXPLOIT_HEADER
 from marketplace.extensions import db
-from marketplace.lessons import get_lesson
 from marketplace.lessons.xxe.challenges import canary_path, canary_text
 from marketplace.models import Listing
 
+from .helpers import progress
+
+SDE = "sensitive-data-exposure"
+LAB_HEADER_ENVIRON = "HTTP_" + LAB_EXPLOIT_HEADER.upper().replace("-", "_")
 LISTING = {"title": "Green teapot", "description": "Cast iron, one litre."}
 
 
-@pytest.fixture
-def solves(monkeypatch):
-    """Every solve a detector reports, as (lesson, exploit, evidence)."""
-    found: list[tuple[str, str, str]] = []
-    monkeypatch.setattr(
-        challenges,
-        "solved",
-        lambda lesson, exploit, evidence: found.append((lesson, exploit, evidence)),
-    )
-    return found
+def solved_keys(app) -> set[tuple[str, str]]:
+    """What ``/lab/progress.json`` shows solved, each asserted solved by the learner."""
+    keys = set()
+    for (lesson, exploit), entry in progress(app.test_client()).items():
+        if entry["solved"]:
+            assert entry["by"] == "learner", (lesson, exploit, entry)
+            keys.add((lesson, exploit))
+    return keys
 
 
-def solved_keys(solves) -> set[tuple[str, str]]:
-    return {(lesson, exploit) for lesson, exploit, _ in solves}
+def _plain(http):
+    """A test-client cookie jar that no longer says it is the lab's exploit: a person."""
+    http.client.environ_base.pop(LAB_HEADER_ENVIRON)
+    return http
 
 
 def _person(target, name: str):
-    account = target.account(name.lower(), name=name)
-    return account.http
+    """A fresh account (signed up by the test harness), then used by hand."""
+    return _plain(target.account(name.lower(), name=name).http)
 
 
 def _listing_id(app, title: str) -> int:
@@ -48,7 +51,7 @@ def _listing_id(app, title: str) -> int:
 
 
 @pytest.mark.parametrize("stage", ["authentication-only", "owner-check"])
-def test_edit_and_delete_someone_elses_listing(app, target, set_stage, solves, stage):
+def test_edit_and_delete_someone_elses_listing(app, target, set_stage, stage):
     set_stage("broken-access-control", stage)
     alice, mallory = _person(target, "Alice"), _person(target, "Mallory")
     assert alice.submit("/listings/create", LISTING).status == 302
@@ -67,24 +70,24 @@ def test_edit_and_delete_someone_elses_listing(app, target, set_stage, solves, s
     if stage == "authentication-only":
         assert edited.status == deleted.status == 302
         assert "Mallory's now" in titles and "Second teapot" not in titles
-        assert solved_keys(solves) == {
+        assert solved_keys(app) == {
             ("broken-access-control", "edit-foreign-listing"),
             ("broken-access-control", "delete-foreign-listing"),
         }
     else:
         assert edited.status == deleted.status == 404
         assert LISTING["title"] in titles and "Second teapot" in titles
-        assert solves == []
+        assert solved_keys(app) == set()
 
 
-def test_owner_changing_own_listing_solves_nothing(app, target, set_stage, solves):
+def test_owner_changing_own_listing_solves_nothing(app, target, set_stage):
     set_stage("broken-access-control", "authentication-only")
     alice = _person(target, "Alice")
     assert alice.submit("/listings/create", LISTING).status == 302
     number = _listing_id(app, LISTING["title"])
     assert alice.submit(f"/listings/{number}", {**LISTING, "title": "Renamed"}).status == 302
     assert alice.submit(f"/listings/{number}/delete", {}, form_path="/user/welcome").status == 302
-    assert solves == []
+    assert solved_keys(app) == set()
 
 
 # --- xxe ---------------------------------------------------------------------------------
@@ -96,7 +99,7 @@ def _upload(http, document: str):
 
 
 @pytest.mark.parametrize("stage", ["resolve-entities", "defused"])
-def test_canary_file_published_through_an_entity(app, target, set_stage, solves, stage):
+def test_canary_file_published_through_an_entity(app, target, set_stage, stage):
     set_stage("xxe", stage)
     with app.app_context():
         uri = canary_path(app).as_uri()
@@ -112,14 +115,14 @@ def test_canary_file_published_through_an_entity(app, target, set_stage, solves,
     )
     if stage == "resolve-entities":
         assert reply.status == 302 and secret in learner.get("/user/welcome").text
-        assert solved_keys(solves) == {("xxe", "file-disclosure")}
+        assert solved_keys(app) == {("xxe", "file-disclosure")}
     else:
         assert reply.status == 400
-        assert solves == []
+        assert solved_keys(app) == set()
 
 
 @pytest.mark.parametrize("stage", ["resolve-entities", "defused"])
-def test_small_document_expands(target, set_stage, solves, stage):
+def test_small_document_expands(app, target, set_stage, stage):
     set_stage("xxe", stage)
     learner = _person(target, "Learner")
     document = (
@@ -132,13 +135,13 @@ def test_small_document_expands(target, set_stage, solves, stage):
     reply = _upload(learner, document)
     if stage == "resolve-entities":
         assert reply.status == 302
-        assert solved_keys(solves) == {("xxe", "entity-expansion")}
+        assert solved_keys(app) == {("xxe", "entity-expansion")}
     else:
         assert reply.status == 400
-        assert solves == []
+        assert solved_keys(app) == set()
 
 
-def test_ordinary_upload_solves_nothing(target, set_stage, solves):
+def test_ordinary_upload_solves_nothing(app, target, set_stage):
     set_stage("xxe", "resolve-entities")
     learner = _person(target, "Learner")
     items = "".join(
@@ -146,7 +149,7 @@ def test_ordinary_upload_solves_nothing(target, set_stage, solves):
         for n in range(20)
     )
     assert _upload(learner, f'<?xml version="1.0"?><listings>{items}</listings>').status == 302
-    assert solves == []
+    assert solved_keys(app) == set()
 
 
 # --- sensitive-data-exposure ---------------------------------------------------------------
@@ -166,42 +169,53 @@ def _strings_named(value, name: str) -> list[str]:
     return found
 
 
-def _answer(app, exploit: str, text: str) -> str | None:
-    lesson = get_lesson("sensitive-data-exposure")
-    challenge = next(c for c in challenges.lesson_challenges(lesson) if c.exploit == exploit)
-    with app.test_request_context("/"):
-        return challenge.answer(text)
+def _submit_answer(http, text: str):
+    """The learner types ``text`` into the challenge's answer form on the lesson's lab page."""
+    return http.submit(
+        f"/lab/{SDE}/answer",
+        {"exploit": "api-leaks-secrets", "answer": text},
+        form_path=f"/lab/{SDE}",
+    )
 
 
 @pytest.mark.parametrize("stage", ["auto-serialize", "allow-list"])
-def test_read_secrets_from_the_api_and_hijack(app, target, set_stage, solves, stage):
-    set_stage("sensitive-data-exposure", stage)
+def test_read_secrets_from_the_api_and_hijack(app, target, set_stage, stage):
+    set_stage(SDE, stage)
     victim = _person(target, "Victim")
     assert victim.submit("/listings/create", LISTING).status == 302
-    learner = target.session()  # anonymous: reads the public API
+    learner = _plain(target.session())  # anonymous: reads the public API
     listing_page = json.loads(learner.get("/api/v1/listings").text)
     keys = _strings_named(listing_page, "key")
     hashes = _strings_named(listing_page, "password_hash")
     # The victim keeps browsing with their own cookies: never a hijack.
     assert victim.get("/user/welcome").status == 200
-    answers = [_answer(app, "api-leaks-secrets", text) for text in keys + hashes]
+    assert solved_keys(app) == set()
     for key in keys:
         learner.set_cookie("session", key)
         learner.get("/user/welcome")
     if stage == "auto-serialize":
-        assert keys and hashes and all(answers)
-        assert solved_keys(solves) == {("sensitive-data-exposure", "hijack-with-leaked-key")}
+        assert keys and hashes
+        assert solved_keys(app) == {(SDE, "hijack-with-leaked-key")}
+        assert _submit_answer(_plain(target.session()), hashes[0]).status == 302
+        assert solved_keys(app) == {(SDE, "hijack-with-leaked-key"), (SDE, "api-leaks-secrets")}
     else:
-        assert keys == hashes == [] and solves == []
+        assert keys == hashes == []
         # Even the real key, replayed from another client, was never served by the API.
         stolen = victim.get_cookie("session")
-        assert _answer(app, "api-leaks-secrets", stolen) is None
         learner.set_cookie("session", stolen)
         assert learner.get("/user/welcome").status == 200
-        assert solves == []
+        assert _submit_answer(_plain(target.session()), stolen).status == 302
+        assert solved_keys(app) == set()
 
 
-def test_wrong_answers_are_refused(app, target, set_stage):
-    set_stage("sensitive-data-exposure", "auto-serialize")
-    assert _answer(app, "api-leaks-secrets", "not-a-secret-at-all") is None
-    assert _answer(app, "api-leaks-secrets", "") is None
+def test_only_a_served_secret_is_the_answer(app, target, set_stage):
+    set_stage(SDE, "auto-serialize")
+    victim = _person(target, "Victim")
+    assert victim.submit("/listings/create", LISTING).status == 302
+    # The victim's own key, never served by the API (nobody asked it yet), is not the answer.
+    assert _submit_answer(_plain(target.session()), victim.get_cookie("session")).status == 302
+    assert _submit_answer(_plain(target.session()), "not-a-secret-at-all").status == 302
+    assert solved_keys(app) == set()
+    page = json.loads(_plain(target.session()).get("/api/v1/listings").text)
+    assert _submit_answer(_plain(target.session()), _strings_named(page, "key")[0]).status == 302
+    assert solved_keys(app) == {(SDE, "api-leaks-secrets")}

@@ -2,7 +2,7 @@
 
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
-from . import challenges, exploits
+from . import exploits
 from .seam import BrokenAccessControlSeam
 
 LESSON = Lesson(
@@ -33,5 +33,4 @@ LESSON = Lesson(
             "User B deletes user A's listing through its number in the URL.",
         ),
     ),
-    lab_blueprint=challenges.bp,  # the challenges' detectors run in lab mode only
 )

@@ -7,7 +7,7 @@ author. The author is read before the view runs (a deleted listing has none afte
 
 from __future__ import annotations
 
-from flask import Blueprint, g, request
+from flask import g, request
 from sqlalchemy import select
 
 from marketplace import challenges
@@ -46,10 +46,7 @@ ENDPOINTS = {
     "listings.delete": "delete-foreign-listing",
 }
 
-bp = Blueprint("broken_access_control_challenges", __name__)
 
-
-@bp.before_app_request
 def remember_author() -> None:
     if request.endpoint in ENDPOINTS and request.method == "POST" and request.view_args:
         g.challenge_listing_author = db.session.scalar(
@@ -57,7 +54,6 @@ def remember_author() -> None:
         )
 
 
-@bp.after_app_request
 @guarded
 def foreign_change(response) -> None:
     exploit = ENDPOINTS.get(request.endpoint or "")
@@ -72,3 +68,9 @@ def foreign_change(response) -> None:
         exploit,
         f"user #{user.id} {done} listing #{request.view_args['listing_id']} of user #{author}",
     )
+
+
+def install(app) -> None:
+    """Lab mode only (the framework calls it): note the author before, judge after."""
+    app.before_request(remember_author)
+    app.after_request(foreign_change)

@@ -2,7 +2,7 @@
 
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
-from . import challenges, exploits
+from . import exploits
 from .seam import CsrfSeam
 
 LESSON = Lesson(
@@ -24,5 +24,4 @@ LESSON = Lesson(
             needs_browser=True,
         ),
     ),
-    lab_blueprint=challenges.bp,  # the challenges' detectors run in lab mode only
 )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, request
+from flask import g, request
 
 from marketplace import challenges
 from marketplace.challenges import Challenge
@@ -34,8 +34,6 @@ CHALLENGES = (
         ),
     ),
 )
-
-bp = Blueprint("csrf_challenges", __name__)
 
 SAME_ORIGIN_FETCH = frozenset({"same-origin", "none"})
 
@@ -62,7 +60,6 @@ def is_cross_origin() -> bool:
     return origin != request.host_url.rstrip("/")
 
 
-@bp.after_app_request
 @guarded
 def cross_origin_listing(response) -> None:
     if request.endpoint != "listings.create" or request.method != "POST":
@@ -76,3 +73,8 @@ def cross_origin_listing(response) -> None:
             f"a listing was created for {g.user.full_name!r} by a form posted from "
             f"{request_origin()} (Sec-Fetch-Site: {request.headers.get('Sec-Fetch-Site')})",
         )
+
+
+def install(app) -> None:
+    """Lab mode only (the framework calls it): watch every response."""
+    app.after_request(cross_origin_listing)

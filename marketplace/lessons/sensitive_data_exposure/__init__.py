@@ -2,7 +2,7 @@
 
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
-from . import challenges, exploits
+from . import exploits
 from .seam import SensitiveDataExposureSeam
 
 LESSON = Lesson(
@@ -33,5 +33,4 @@ LESSON = Lesson(
             "Put a session key read from the API into a cookie and open the victim's page.",
         ),
     ),
-    lab_blueprint=challenges.bp,  # the challenges' detectors run in lab mode only
 )

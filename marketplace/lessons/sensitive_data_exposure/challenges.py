@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import secrets
 
-from flask import Blueprint, current_app, g, request, request_finished
+from flask import current_app, g, request, request_finished
 from sqlalchemy import select
 
 from marketplace import challenges
@@ -72,8 +72,6 @@ CHALLENGES = (
     ),
 )
 
-bp = Blueprint("sensitive_data_exposure_challenges", __name__)
-
 
 def _strings(value, found: set[str]) -> None:
     if isinstance(value, str):
@@ -87,7 +85,6 @@ def _strings(value, found: set[str]) -> None:
             _strings(item, found)
 
 
-@bp.after_app_request
 @guarded
 def api_served_secrets(response) -> None:
     if request.endpoint != "api.listings" or response.status_code != 200:
@@ -111,7 +108,6 @@ def _session_key() -> str | None:
     return value if value and "." not in value else None
 
 
-@bp.after_app_request
 @guarded
 def hijacked_session(response) -> None:
     login, key = g.get("login"), _session_key()
@@ -160,9 +156,9 @@ def _on_request_finished(app, response, **_) -> None:
     _record_issued(response)
 
 
-def _connect(state) -> None:
+def install(app) -> None:
+    """Lab mode only (the framework calls it)."""
+    app.after_request(api_served_secrets)
+    app.after_request(hijacked_session)
     # request_finished comes after Flask saved the session: the new key's cookie is set.
-    request_finished.connect(_on_request_finished, sender=state.app)
-
-
-bp.record_once(_connect)
+    request_finished.connect(_on_request_finished, sender=app)

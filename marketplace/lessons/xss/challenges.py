@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from flask import Blueprint, g, request
+from flask import g, request
 
 from marketplace import challenges
 from marketplace.challenges import Challenge
@@ -33,8 +33,6 @@ CHALLENGES = (
         ),
     ),
 )
-
-bp = Blueprint("xss_challenges", __name__)
 
 TEMPLATE_ATTRIBUTES = frozenset({"id", "name", "type", "maxlength", "required", "value"})
 
@@ -65,7 +63,6 @@ def injected_handlers(page: str) -> list[tuple[str, str]]:
     ]
 
 
-@bp.after_app_request
 @guarded
 def injected_attribute(response) -> None:
     if request.endpoint != "user.edit" or g.get("user") is None:
@@ -80,3 +77,8 @@ def injected_attribute(response) -> None:
             "attribute-injection",
             f"/user/edit rendered the full-name input with an injected {name}={value!r}",
         )
+
+
+def install(app) -> None:
+    """Lab mode only (the framework calls it): watch every response."""
+    app.after_request(injected_attribute)

@@ -33,6 +33,6 @@ LESSON = Lesson(
             "Nested entities turn a few hundred bytes into thousands of characters.",
         ),
     ),
-    lab_blueprint=challenges.bp,  # the challenges' detectors run in lab mode only
+    lab_blueprint=challenges.bp,  # /lab/xxe/canary: where the lab's canary file is
     lab_links=(("Where the canary file is", "canary"),),
 )

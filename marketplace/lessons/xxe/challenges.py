@@ -55,6 +55,7 @@ CHALLENGES = (
 EXPANSION_FACTOR = 10
 CANARY_NAME = "xxe-canary.txt"
 
+# The lesson's lab page (mounted at /lab/xxe/ with the lab's guards): where the canary is.
 bp = Blueprint("xxe_challenges", __name__)
 
 
@@ -106,14 +107,6 @@ def _parsed(app, document: bytes, items, **_) -> None:
         )
 
 
-def _connect(state) -> None:
-    xml_upload_parsed.connect(_parsed, sender=state.app)
-
-
-bp.record_once(_connect)
-
-
-@bp.after_app_request
 @guarded
 def canary_published(response) -> None:
     if request.endpoint != "listings.upload" or response.status_code not in (302, 303):
@@ -124,3 +117,9 @@ def canary_published(response) -> None:
             "file-disclosure",
             "an uploaded document created a listing holding the canary file's text",
         )
+
+
+def install(app) -> None:
+    """Lab mode only (the framework calls it): listen to the upload, then its answer."""
+    xml_upload_parsed.connect(_parsed, sender=app)
+    app.after_request(canary_published)
