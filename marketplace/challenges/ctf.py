@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from . import Challenge, lesson_challenges
 
 CTF_KEY_VARIABLE = "MARKETPLACE_CTF_KEY"
+ACRONYMS = {"api": "API", "csrf": "CSRF", "sql": "SQL", "xss": "XSS", "xxe": "XXE"}
 FLAG_PREFIX = "MP"
 # Points per difficulty (stars): harder challenges are worth disproportionately more.
 POINTS = {1: 100, 2: 250, 3: 500}
@@ -72,7 +73,8 @@ class CtfChallenge:
     @property
     def name(self) -> str:
         """A name unique across the export: exploit names are unique in the catalogue."""
-        return self.challenge.exploit.replace("-", " ").capitalize()
+        words = [ACRONYMS.get(word, word) for word in self.challenge.exploit.split("-")]
+        return " ".join(words)[:1].upper() + " ".join(words)[1:]
 
     @property
     def value(self) -> int:

@@ -16,11 +16,16 @@ import io
 
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 from marketplace.challenges import lesson_challenges
 from marketplace.challenges.ctf import flag
 from marketplace.cli import main
+from marketplace.extensions import db
 from marketplace.lessons import all_lessons
+from marketplace.models import Listing
+
+from .helpers import login, post_form, signup
 
 KEY = "workshop-secret-for-tests"
 # CTFd's Challenges model columns that a CSV row may set (id and requirements are dropped).
@@ -93,3 +98,24 @@ def test_export_refuses_without_the_key(tmp_path, monkeypatch, key):
     assert result.exit_code == 2
     assert "MARKETPLACE_CTF_KEY is not set" in result.output
     assert not output.exists()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_a_solved_challenge_shows_its_flag_on_the_lab_page(app, set_stage, monkeypatch):
+    """A challenge solved by hand (a foreign listing deleted) shows the flag CTFd expects."""
+    monkeypatch.setenv("MARKETPLACE_CTF_KEY", KEY)
+    expected = flag(KEY, "broken-access-control", "delete-foreign-listing")
+    lab_page = "/lab/broken-access-control"
+    assert expected not in app.test_client().get(lab_page).get_data(as_text=True)
+    set_stage("broken-access-control", "authentication-only")
+    alice, mallory = app.test_client(), app.test_client()
+    signup(alice, "Alice Seller", "alice.seller@example.com")
+    login(alice, "alice.seller@example.com")
+    post_form(alice, "/listings/create", {"title": "Red lamp", "description": "Bright."})
+    with app.app_context():
+        number = db.session.scalar(select(Listing.id).where(Listing.title == "Red lamp"))
+    signup(mallory, "Mallory", "mallory@example.com")
+    login(mallory, "mallory@example.com")
+    deleted = post_form(mallory, f"/listings/{number}/delete", {}, form_page="/user/welcome")
+    assert deleted.status_code == 302
+    assert expected in mallory.get(lab_page).get_data(as_text=True)

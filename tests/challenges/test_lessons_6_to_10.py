@@ -9,7 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.challenges import LAB_EXPLOIT_HEADER
+from marketplace.exploits import FlaskTarget
+from marketplace.exploits.runner import run_exploit
 from marketplace.extensions import db
+from marketplace.lessons import get_lesson
 from marketplace.lessons.xxe.challenges import canary_path, canary_text
 from marketplace.models import Listing
 
@@ -219,3 +222,25 @@ def test_only_a_served_secret_is_the_answer(app, target, set_stage):
     page = json.loads(_plain(target.session()).get("/api/v1/listings").text)
     assert _submit_answer(_plain(target.session()), _strings_named(page, "key")[0]).status == 302
     assert solved_keys(app) == {(SDE, "api-leaks-secrets")}
+
+
+# --- the lab's own exploits: the same detectors, recorded as shown by the lab -------------
+
+SHOWN_BY_THE_LAB = [
+    ("broken-access-control", "edit-foreign-listing"),
+    ("broken-access-control", "delete-foreign-listing"),
+    ("xxe", "entity-expansion"),
+    (SDE, "hijack-with-leaked-key"),
+]
+
+
+def test_lab_exploits_are_detected_as_shown_by_the_lab(app, set_stage):
+    for slug, _ in SHOWN_BY_THE_LAB:
+        set_stage(slug, get_lesson(slug).stages[0].slug)
+    for slug, name in SHOWN_BY_THE_LAB:
+        outcome = run_exploit(get_lesson(slug).exploit(name), FlaskTarget(app))
+        assert outcome.label == "exploited", outcome.summary
+    entries = progress(app.test_client())
+    assert {key: entries[key]["by"] for key in SHOWN_BY_THE_LAB} == dict.fromkeys(
+        SHOWN_BY_THE_LAB, "lab"
+    )

@@ -7,13 +7,16 @@ author. The author is read before the view runs (a deleted listing has none afte
 
 from __future__ import annotations
 
+import logging
+
 from flask import g, request
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace import challenges
 from marketplace.challenges import Challenge
 from marketplace.challenges.hooks import guarded
-from marketplace.extensions import db
+from marketplace.extensions import db, rollback_quietly
 from marketplace.models import Listing
 
 CHALLENGES = (
@@ -41,6 +44,8 @@ CHALLENGES = (
     ),
 )
 
+log = logging.getLogger(__name__)
+
 ENDPOINTS = {
     "listings.edit": "edit-foreign-listing",
     "listings.delete": "delete-foreign-listing",
@@ -48,10 +53,15 @@ ENDPOINTS = {
 
 
 def remember_author() -> None:
-    if request.endpoint in ENDPOINTS and request.method == "POST" and request.view_args:
+    if request.endpoint not in ENDPOINTS or request.method != "POST" or not request.view_args:
+        return
+    try:
         g.challenge_listing_author = db.session.scalar(
             select(Listing.user_id).where(Listing.id == request.view_args["listing_id"])
         )
+    except SQLAlchemyError:  # the view will meet the same problem and say so; no solve
+        log.exception("broken-access-control detector: the listing's author is unknown")
+        rollback_quietly()
 
 
 @guarded
