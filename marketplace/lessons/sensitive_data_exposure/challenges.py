@@ -36,6 +36,7 @@ from marketplace.extensions import db
 from marketplace.models import User, UserSession
 
 CLIENT_COOKIE = "marketplace_lab_client"
+CLIENT_COOKIE_MAX_AGE = 365 * 86400
 MIN_SECRET_LENGTH = 8  # shorter strings in an answer are titles and names, not secrets
 MAX_CANDIDATES = 2000  # strings of one API answer looked up, at most
 
@@ -146,8 +147,15 @@ def _record_issued(response) -> None:
     client = request.cookies.get(CLIENT_COOKIE)
     if not client:
         client = secrets.token_urlsafe(16)
+        # Sent whenever the session cookie is (same SameSite, outlives it): the victim's
+        # own requests always carry both.
         response.set_cookie(
-            CLIENT_COOKIE, client, httponly=True, samesite="Strict", secure=request.is_secure
+            CLIENT_COOKIE,
+            client,
+            max_age=CLIENT_COOKIE_MAX_AGE,
+            httponly=True,
+            samesite=current_app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
+            secure=request.is_secure,
         )
     app_ledger(current_app, "issued").add(fingerprint(key), client)
 
