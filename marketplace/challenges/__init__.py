@@ -38,6 +38,19 @@ class Challenge:
             raise ValueError(f"{self.exploit}: a challenge has exactly three hints")
 
 
+def lab_memory(name: str, factory: Callable[[], object] = dict):
+    """A detector's in-memory state, one per app (a process may run several, as tests do).
+
+    Lab bookkeeping only: lost on restart, not shared between worker processes.
+    """
+    from flask import current_app
+
+    memory = current_app.extensions.setdefault("challenges", {})
+    if name not in memory:
+        memory[name] = factory()
+    return memory[name]
+
+
 def lesson_challenges(lesson) -> tuple[Challenge, ...]:
     """The lesson's ``challenges.CHALLENGES`` (empty while a lesson has none yet)."""
     try:

@@ -21,15 +21,19 @@ from sqlalchemy.exc import SQLAlchemyError
 from marketplace.clock import utcnow
 from marketplace.extensions import db, rollback_quietly
 
+from . import lab_memory
 from .learner import DEFAULT_LEARNER, by_lab, current_learner
 from .models import BY_LAB, BY_LEARNER, EVIDENCE_MAX, ChallengeSolve, HintUse
 
 log = logging.getLogger(__name__)
 
 _QUEUE = "_challenge_solves"
-# Learners with a notice waiting, in this process: the only thing an ordinary page checks.
-_pending: set[str] = set()
 _pending_lock = threading.Lock()
+
+
+def _pending() -> set[str]:
+    """Learners with a notice waiting, in this process: all an ordinary page checks."""
+    return lab_memory("pending-notices", set)
 
 
 def queue_solve(lesson: str, exploit: str, evidence: str) -> None:
@@ -86,7 +90,7 @@ def _record(learner: str, lesson: str, exploit: str, by: str, evidence: str) -> 
     log.info("challenge solved by %s (%s): %s/%s: %s", learner, by, lesson, exploit, evidence)
     if by == BY_LEARNER:
         with _pending_lock:
-            _pending.add(learner)
+            _pending().add(learner)
 
 
 def solves(learner: str) -> dict[tuple[str, str], ChallengeSolve]:
@@ -128,9 +132,9 @@ def take_notices(learner: str, lab_page: bool = False) -> list[ChallengeSolve]:
     On ordinary pages only when this process knows a notice is pending (no query else).
     """
     with _pending_lock:
-        if not lab_page and learner not in _pending:
+        if not lab_page and learner not in _pending():
             return []
-        _pending.discard(learner)
+        _pending().discard(learner)
     try:
         rows = db.session.scalars(
             select(ChallengeSolve)
@@ -160,9 +164,9 @@ def reset(learner: str | None = None) -> int:
     db.session.commit()
     with _pending_lock:
         if learner is None:
-            _pending.clear()
+            _pending().clear()
         else:
-            _pending.discard(learner)
+            _pending().discard(learner)
     return removed
 
 

@@ -89,8 +89,8 @@ def test_ordinary_pages_do_not_query_for_notices(app, client):
     from marketplace.extensions import db
 
     statements = []
-    _pending.clear()
     with app.app_context():
+        _pending().clear()
         engine = db.engine
 
     def seen(conn, cursor, statement, *args):

@@ -9,7 +9,8 @@ memory, lab mode only) a fingerprint of each session cookie it *ended*:
 - for a password change or a deletion, every other stored session of that user
   (another device's login).
 
-A fingerprint leaves the ledger when the server issues that cookie again. A later request
+A fingerprint leaves the ledger when the server issues that cookie to another request
+(a client cookie signed again with the same content in the same second). A later request
 that the app accepts as logged in (a page, not an error) with a fingerprinted cookie solves
 the challenge of the ending that ended it. A fixed stage revokes those sessions, so the
 replay is no longer accepted and nothing is solved. Ordinary use cannot trip it: a browser
@@ -26,7 +27,7 @@ from http.cookies import CookieError, SimpleCookie
 from flask import current_app, g, request, request_finished
 from sqlalchemy import select
 
-from marketplace.challenges import Challenge, solved
+from marketplace.challenges import Challenge, lab_memory, solved
 from marketplace.extensions import db
 from marketplace.models import UserSession
 
@@ -40,8 +41,13 @@ ENDINGS = {
 LEDGER_MAX = 10_000  # oldest forgotten first: bounded memory whatever the traffic
 DONE = (302, 303)  # how the app answers a form that went through
 
-_ledger: OrderedDict[str, str] = OrderedDict()  # fingerprint -> exploit
 _lock = threading.Lock()
+
+
+def _ledger() -> OrderedDict[str, str]:
+    """Fingerprint -> the challenge its replay solves (per app, in memory, lab only)."""
+    return lab_memory("ended-sessions", OrderedDict)
+
 
 CHALLENGES = (
     Challenge(
@@ -98,18 +104,26 @@ def _issued_cookie(response, name: str) -> str | None:
 
 
 def _end(cookie: str, exploit: str) -> None:
+    ledger = _ledger()
     with _lock:
-        _ledger[fingerprint(cookie)] = exploit
-        _ledger.move_to_end(fingerprint(cookie))
-        while len(_ledger) > LEDGER_MAX:
-            _ledger.popitem(last=False)
+        ledger[fingerprint(cookie)] = exploit
+        ledger.move_to_end(fingerprint(cookie))
+        while len(ledger) > LEDGER_MAX:
+            ledger.popitem(last=False)
 
 
-def _other_sessions(user_id: int, keep: str) -> list[str]:
-    """The user's other stored sessions (another device's login); the cookie is the key."""
+def _other_sessions(user_id: int, *keep: str | None) -> list[str]:
+    """The user's other stored sessions (another device's login); the cookie is the key.
+
+    ``keep``: this request's own session, as it came and as the response hands it on
+    (a stage that rotates the key on a password change gives the browser a new one).
+    """
+    kept = [key for key in keep if key]
     return list(
         db.session.scalars(
-            select(UserSession.key).where(UserSession.user_id == user_id, UserSession.key != keep)
+            select(UserSession.key).where(
+                UserSession.user_id == user_id, UserSession.key.not_in(kept)
+            )
         )
     )
 
@@ -119,31 +133,31 @@ def watch(sender, response, **_extra) -> None:
     name = current_app.config["SESSION_COOKIE_NAME"]
     incoming = request.cookies.get(name)
     issued = _issued_cookie(response, name)
-    if issued and _ledger:
-        with _lock:
-            _ledger.pop(fingerprint(issued), None)  # the server gave it out again: alive
+    ledger = _ledger()
     login = g.get("login")
-    if not incoming or login is None:
-        return
-    exploit = ENDINGS.get(request.endpoint or "")
-    if exploit and request.method == "POST" and response.status_code in DONE:
-        if issued != incoming:
-            _end(incoming, exploit)
-        if exploit != "replay-after-logout":
-            for key in _other_sessions(login.user_id, incoming):
-                _end(key, exploit)
-        return
-    if not _ledger or response.status_code >= 400:
-        return
-    with _lock:
-        ended_by = _ledger.get(fingerprint(incoming))
-    if ended_by:
-        solved(
-            LESSON,
-            ended_by,
-            f"{request.method} {request.path} was answered as user {login.user_id} with a "
-            f"session cookie the server had seen end ({ended_by.removeprefix('replay-')})",
-        )
+    if incoming and login is not None:
+        exploit = ENDINGS.get(request.endpoint or "")
+        if exploit and request.method == "POST" and response.status_code in DONE:
+            if issued != incoming:
+                _end(incoming, exploit)
+            if exploit != "replay-after-logout":
+                for key in _other_sessions(login.user_id, incoming, issued):
+                    _end(key, exploit)
+            return
+        if ledger and response.status_code < 400:
+            with _lock:
+                ended_by = ledger.get(fingerprint(incoming))
+            if ended_by:
+                solved(
+                    LESSON,
+                    ended_by,
+                    f"{request.method} {request.path} was answered as user {login.user_id} "
+                    f"with a session cookie the server had seen end "
+                    f"({ended_by.removeprefix('replay-')})",
+                )
+    if issued and ledger and issued != incoming:
+        with _lock:
+            ledger.pop(fingerprint(issued), None)  # the server gave it out again: alive
 
 
 def install(app) -> None:
