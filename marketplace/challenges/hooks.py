@@ -12,6 +12,8 @@ import hashlib
 import logging
 from collections import OrderedDict
 
+from . import lab_memory
+
 log = logging.getLogger(__name__)
 
 
@@ -55,6 +57,6 @@ class Ledger:
         return key in self._items
 
 
-def app_ledger(app, name: str) -> Ledger:
-    """The app's ledger ``name``, created on first use (one per app: tests make many)."""
-    return app.extensions.setdefault(f"challenge-ledger:{name}", Ledger())
+def ledger(name: str) -> Ledger:
+    """This app's ledger ``name`` (the framework's per-app lab memory)."""
+    return lab_memory(f"ledger:{name}", Ledger)

@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from marketplace import challenges
 from marketplace.challenges import Challenge
-from marketplace.challenges.hooks import app_ledger, fingerprint, guarded
+from marketplace.challenges.hooks import fingerprint, guarded, ledger
 from marketplace.extensions import db
 from marketplace.models import User, UserSession
 
@@ -42,7 +42,7 @@ MAX_CANDIDATES = 2000  # strings of one API answer looked up, at most
 
 
 def _answer(text: str) -> str | None:
-    kind = app_ledger(current_app, "served").get(fingerprint(text.strip()))
+    kind = ledger("served").get(fingerprint(text.strip()))
     return f"a {kind} that the API served" if kind else None
 
 
@@ -94,7 +94,7 @@ def api_served_secrets(response) -> None:
     _strings(json.loads(response.get_data(as_text=True)), found)
     if not found:
         return
-    served = app_ledger(current_app, "served")
+    served = ledger("served")
     for value in db.session.scalars(
         select(User.password_hash).where(User.password_hash.in_(found))
     ):
@@ -114,11 +114,11 @@ def hijacked_session(response) -> None:
     login, key = g.get("login"), _session_key()
     if login is None or key is None:
         return
-    served = app_ledger(current_app, "served")
+    served = ledger("served")
     key_print = fingerprint(key)
     if served.get(key_print) != "session key":
         return
-    issued_to = app_ledger(current_app, "issued").get(key_print)
+    issued_to = ledger("issued").get(key_print)
     if issued_to is not None and issued_to != request.cookies.get(CLIENT_COOKIE):
         challenges.solved(
             "sensitive-data-exposure",
@@ -157,7 +157,7 @@ def _record_issued(response) -> None:
             samesite=current_app.config.get("SESSION_COOKIE_SAMESITE") or "Lax",
             secure=request.is_secure,
         )
-    app_ledger(current_app, "issued").add(fingerprint(key), client)
+    ledger("issued").add(fingerprint(key), client)
 
 
 def _on_request_finished(app, response, **_) -> None:
