@@ -15,6 +15,7 @@ from werkzeug.serving import run_simple
 
 from . import create_app
 from .cli_attack import attack_command, audit_command, lab_clean
+from .cli_ctf import ctf_group
 from .cli_fix import fix_group
 from .config import ConfigError
 from .lab.progress_cli import progress_command
@@ -102,6 +103,7 @@ main.add_command(db_commands)
 main.add_command(attack_command)
 main.add_command(audit_command)
 main.add_command(fix_group)
+main.add_command(ctf_group)
 main.add_command(progress_command)
 
 

@@ -21,6 +21,7 @@ from .forms import ConfirmForm, ListingForm, UploadForm
 from .lessons import active
 from .models import DESCRIPTION_MAX, ID_MAX, TITLE_MAX, Listing
 from .pagination import MAX_OFFSET, cursor_arg, cursor_of, listing_page, page_number
+from .signals import xml_upload_parsed
 from .uploads import MAX_LISTINGS, UploadError, check_encoding
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
@@ -170,6 +171,7 @@ def upload():
             data = form.file.data.read()
             check_encoding(data)  # before any stage's parser: they fail differently on others
             items = active("xxe").parse_listings(data)
+            xml_upload_parsed.send(current_app._get_current_object(), document=data, items=items)
             listings = validate_items(items)
         except UploadError as exc:
             error = str(exc)

@@ -32,6 +32,7 @@ WEB = {
     "marketplace.backups",
     "marketplace.cli",
     "marketplace.cli_attack",
+    "marketplace.cli_ctf",
     "marketplace.cli_fix",
     "marketplace.demo",
     "marketplace.fixcheck",

@@ -2,7 +2,7 @@
 
 from marketplace.lessons.base import Exploit, Lesson, Stage
 
-from . import exploits
+from . import challenges, exploits
 from .seam import XxeSeam
 
 LESSON = Lesson(
@@ -33,4 +33,6 @@ LESSON = Lesson(
             "Nested entities turn a few hundred bytes into thousands of characters.",
         ),
     ),
+    lab_blueprint=challenges.bp,  # /lab/xxe/canary: where the lab's canary file is
+    lab_links=(("Where the canary file is", "canary"),),
 )
