@@ -45,10 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["time"] = clock.time_element
     errors.register(app)
 
-    from . import api, listings, user
+    from . import api, listings, media, user
 
     app.register_blueprint(user.bp)
     app.register_blueprint(listings.bp)
+    app.register_blueprint(media.bp)
     app.register_blueprint(api.bp)
     if app.config["LAB_ENABLED"]:
         from .lab import views as lab
