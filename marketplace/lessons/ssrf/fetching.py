@@ -14,6 +14,7 @@ import time
 from urllib.parse import urlsplit
 
 import requests
+from flask import current_app
 
 from marketplace.photos import (
     FETCH_REDIRECTS,
@@ -31,6 +32,13 @@ def check_scheme(url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise PhotoError("Give a full http:// or https:// address of the image.")
+
+
+def allow_listed(url: str) -> bool:
+    """Is the URL's exact ``host:port`` in ``MARKETPLACE_PHOTO_FETCH_ALLOW`` (labs, tests)?"""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{parts.hostname}:{port}".lower() in current_app.config["PHOTO_FETCH_ALLOW"]
 
 
 def fetch_by_name(url: str) -> FetchedPhoto:

@@ -16,11 +16,9 @@ import socket
 import time
 from urllib.parse import urljoin, urlsplit
 
-from flask import current_app
-
 from marketplace.photos import FETCH_REDIRECTS, FETCH_SECONDS, FetchedPhoto, PhotoError
 
-from ..fetching import check_scheme, get_pinned
+from ..fetching import allow_listed, check_scheme, get_pinned
 
 
 def is_public(address: str) -> bool:
@@ -40,8 +38,7 @@ def checked_address(url: str) -> str:
     except (OSError, UnicodeError):
         raise PhotoError(f"The host {parts.hostname!r} could not be resolved.") from None
     addresses = [info[4][0] for info in found]
-    allowed = f"{parts.hostname}:{port}".lower() in current_app.config["PHOTO_FETCH_ALLOW"]
-    if not allowed and not all(is_public(address) for address in addresses):  # FIX
+    if not allow_listed(url) and not all(is_public(address) for address in addresses):  # FIX
         raise PhotoError(
             f"Photos cannot be fetched from {parts.hostname}: it is not a public address."
         )
