@@ -21,14 +21,14 @@ from marketplace.photos import FETCH_REDIRECTS, FETCH_SECONDS, FetchedPhoto, Pho
 from ..fetching import allow_listed, check_scheme, get_pinned
 
 
-def is_public(address: str) -> bool:
+def _is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # FIX: ::ffff:127.0.0.1 is 127.0.0.1
     return ip.is_global and not ip.is_multicast
 
 
-def checked_address(url: str) -> str:
+def _checked_address(url: str) -> str:
     """The one address to connect to for ``url``; refuses a host that is not public."""
     check_scheme(url)
     parts = urlsplit(url)
@@ -38,7 +38,7 @@ def checked_address(url: str) -> str:
     except (OSError, UnicodeError):
         raise PhotoError(f"The host {parts.hostname!r} could not be resolved.") from None
     addresses = [info[4][0] for info in found]
-    if not allow_listed(url) and not all(is_public(address) for address in addresses):  # FIX
+    if not allow_listed(url) and not all(_is_public(address) for address in addresses):  # FIX
         raise PhotoError(
             f"Photos cannot be fetched from {parts.hostname}: it is not a public address."
         )
@@ -48,7 +48,7 @@ def checked_address(url: str) -> str:
 def fetch_photo(url: str) -> FetchedPhoto:
     deadline = time.monotonic() + FETCH_SECONDS
     for _ in range(FETCH_REDIRECTS + 1):
-        address = checked_address(url)  # FIX: every hop, redirects included
+        address = _checked_address(url)  # FIX: every hop, redirects included
         status, location, data = get_pinned(url, address, deadline)  # FIX: that address only
         if location is None:
             return FetchedPhoto(data, url)
