@@ -23,8 +23,10 @@ if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into
     from .broken_authentication.seam import BrokenAuthenticationSeam
     from .broken_deauthentication.seam import BrokenDeauthenticationSeam
     from .csrf.seam import CsrfSeam
+    from .path_traversal.seam import PathTraversalSeam
     from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
     from .sql_injection.seam import SqlInjectionSeam
+    from .ssrf.seam import SsrfSeam
     from .vulnerable_components.seam import VulnerableComponentsSeam
     from .weak_password_storage.seam import WeakPasswordStorageSeam
     from .xss.seam import XssSeam
@@ -180,6 +182,10 @@ def active(slug: Literal["broken-access-control"]) -> BrokenAccessControlSeam: .
 def active(slug: Literal["xxe"]) -> XxeSeam: ...
 @overload
 def active(slug: Literal["sensitive-data-exposure"]) -> SensitiveDataExposureSeam: ...
+@overload
+def active(slug: Literal["path-traversal"]) -> PathTraversalSeam: ...
+@overload
+def active(slug: Literal["ssrf"]) -> SsrfSeam: ...
 @overload
 def active(slug: str) -> Any: ...
 # fmt: on
