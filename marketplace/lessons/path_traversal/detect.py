@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from marketplace.challenges import solved
+from marketplace import challenges
 
 SLUG = "path-traversal"
 
@@ -27,12 +27,12 @@ def nested(name: str) -> bool:
 def served(folder: str, name: str, path: str) -> None:
     if outside(folder, path):
         exploit = "nested-dot-dot-read" if nested(name) else "dot-dot-read"
-        solved(SLUG, exploit, f"/media/{name} served {path}, outside the uploads folder")
+        challenges.solved(SLUG, exploit, f"/media/{name} served {path}, outside the uploads folder")
 
 
 def written(folder: str, filename: str, path: str) -> None:
     if outside(folder, path):
-        solved(
+        challenges.solved(
             SLUG,
             "upload-filename-write",
             f"an upload named {filename!r} was written to {path}, outside the uploads folder",

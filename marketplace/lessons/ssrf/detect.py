@@ -12,7 +12,7 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
-from marketplace.challenges import solved
+from marketplace import challenges
 
 SLUG = "ssrf"
 PLAIN_SPELLINGS = {"localhost", "127.0.0.1"}
@@ -45,4 +45,4 @@ def fetched(asked: str, final: str, allow: list[str]) -> None:
     plain = asked == final and host.lower() in PLAIN_SPELLINGS
     exploit = "internal-service-read" if plain else "blocklist-bypass"
     how = f"{asked} (redirected to {final})" if asked != final else asked
-    solved(SLUG, exploit, f"the server fetched {how}: an answer from {address}")
+    challenges.solved(SLUG, exploit, f"the server fetched {how}: an answer from {address}")
