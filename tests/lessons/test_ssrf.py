@@ -22,6 +22,8 @@ from tests.helpers import every_cell
 
 LESSON = get_lesson("ssrf")
 STAGES = [s.slug for s in LESSON.stages]
+# The database only stores the photo\'s name: the catalogue cells run on both, the rest once.
+SQLITE_ONLY = pytest.mark.parametrize("backend", ["sqlite"])
 PNG = {"Content-Type": "image/png"}
 
 
@@ -65,6 +67,7 @@ BOUNDS = {
 
 
 @pytest.mark.parametrize("stage", STAGES)
+@SQLITE_ONLY
 def test_every_fetch_is_bounded_and_refused_with_a_message(target, set_stage, seller, stage):
     set_stage(LESSON.slug, stage)
     browser, listing = seller
@@ -80,10 +83,11 @@ def test_every_fetch_is_bounded_and_refused_with_a_message(target, set_stage, se
 
 
 @pytest.mark.parametrize("stage", STAGES)
+@SQLITE_ONLY
 def test_other_schemes_and_unknown_hosts_are_400(set_stage, seller, stage):
     set_stage(LESSON.slug, stage)
     browser, listing = seller
-    for url in ("file:///etc/hostname", "gopher://127.0.0.1:70/", "http://", "lamp.png"):
+    for url in ("file:///etc/hostname", "gopher://example.com:70/", "http://", "lamp.png"):
         reply = photo_by_url(browser.http, listing, url)
         assert reply.status == 400, url
         assert "Give a full http:// or https:// address" in reply.text
@@ -109,6 +113,7 @@ def _resolve_localhost_dot(monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", fake)
 
 
+@SQLITE_ONLY
 def test_a_name_that_resolves_to_loopback_is_refused_at_the_fixed_stage(
     monkeypatch, seller, tmp_path
 ):
@@ -122,6 +127,7 @@ def test_a_name_that_resolves_to_loopback_is_refused_at_the_fixed_stage(
     assert "Photos cannot be fetched from localhost.: it is not a public address." in reply.text
 
 
+@SQLITE_ONLY
 def test_the_same_name_gets_through_the_host_blocklist(monkeypatch, set_stage, seller):
     _resolve_localhost_dot(monkeypatch)
     set_stage(LESSON.slug, "host-blocklist")
@@ -132,6 +138,7 @@ def test_the_same_name_gets_through_the_host_blocklist(monkeypatch, set_stage, s
     assert reply.status == 302
 
 
+@SQLITE_ONLY
 def test_the_allow_list_is_exact_host_and_port(app, seller):
     browser, listing = seller
     with serve({"/s.png": (200, PNG, tiny_png("lamp"))}) as server:
@@ -214,6 +221,7 @@ def solves(monkeypatch):
         ("host-blocklist", "0x7f000001", "blocklist-bypass"),
     ],
 )
+@SQLITE_ONLY
 def test_fetching_inside_by_hand_solves_its_challenge(
     set_stage, seller, solves, stage, host, exploit
 ):
@@ -225,6 +233,7 @@ def test_fetching_inside_by_hand_solves_its_challenge(
     assert solves == [exploit]
 
 
+@SQLITE_ONLY
 def test_a_redirect_by_hand_solves_blocklist_bypass(target, set_stage, seller, solves):
     set_stage(LESSON.slug, "host-blocklist")
     browser, listing = seller
@@ -236,6 +245,7 @@ def test_a_redirect_by_hand_solves_blocklist_bypass(target, set_stage, seller, s
     assert solves == ["blocklist-bypass"]
 
 
+@SQLITE_ONLY
 def test_honest_use_and_the_fixed_stage_solve_nothing(target, seller, solves):
     browser, listing = seller
     with serve({"/s.png": (200, PNG, tiny_png("lamp"))}) as server:
