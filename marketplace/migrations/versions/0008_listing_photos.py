@@ -4,7 +4,7 @@ A nullable column added in place (``ALTER TABLE ... ADD COLUMN`` on both databas
 SQLite keeps the table and the search triggers of 0006 untouched.
 
 Revision ID: 0008_listing_photos
-Revises: 0006_search_fts
+Revises: 0007_challenges
 Create Date: 2026-11-26 16:20:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_listing_photos'
-down_revision = '0006_search_fts'
+down_revision = '0007_challenges'
 branch_labels = None
 depends_on = None
 
