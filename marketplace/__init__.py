@@ -45,11 +45,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["time"] = clock.time_element
     errors.register(app)
 
-    from . import api, backups, listings, user
+    from . import api, backups, listings, media, user
 
     app.register_blueprint(user.bp)
     app.register_blueprint(listings.bp)
     app.register_blueprint(backups.bp)
+    app.register_blueprint(media.bp)
     app.register_blueprint(api.bp)
     if app.config["LAB_ENABLED"]:
         from .lab import views as lab

@@ -62,6 +62,20 @@ def ratelimit_url(raw: str) -> str:
     return raw
 
 
+def fetch_allow_list(raw: str) -> list[str]:
+    """``MARKETPLACE_PHOTO_FETCH_ALLOW``: exact ``host:port`` pairs a photo may be fetched from
+    although they are not public addresses (a lab and test setting, empty by default)."""
+    pairs = [pair.strip().lower() for pair in raw.split(",") if pair.strip()]
+    for pair in pairs:
+        host, _, port = pair.rpartition(":")
+        if not host or not port.isdigit():
+            raise ConfigError(
+                f"MARKETPLACE_PHOTO_FETCH_ALLOW: {pair!r} is not host:port "
+                "(e.g. 127.0.0.1:8081); list exact pairs, separated by commas."
+            )
+    return pairs
+
+
 def from_environment(instance_path: str, environ: dict[str, str] | None = None) -> dict:
     """Build the Flask config mapping from ``MARKETPLACE_*`` variables."""
     env = os.environ if environ is None else environ
@@ -103,4 +117,8 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "MAX_CONTENT_LENGTH": 1024 * 1024,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session, which expires
         "LISTINGS_PER_PAGE": 20,
+        # Listing photos (path-traversal and ssrf lessons): where they are kept, and the
+        # loopback or private host:port pairs a photo URL may still name (labs and tests).
+        "UPLOADS_FOLDER": os.path.join(instance_path, "uploads"),
+        "PHOTO_FETCH_ALLOW": fetch_allow_list(env.get("MARKETPLACE_PHOTO_FETCH_ALLOW", "")),
     }

@@ -143,7 +143,11 @@ def edit(listing_id: int):
         flash("Your listing is updated.")
         return redirect(url_for("user.welcome"))
     status = 400 if form.is_submitted() else 200
-    return render_template("listings/edit.html", form=form, listing=listing), status
+    from .media import photo_form  # the photo views live in media.py; they import this module
+
+    return render_template(
+        "listings/edit.html", form=form, listing=listing, photo_form=photo_form()
+    ), status
 
 
 @bp.route(f"/<int(max={ID_MAX}):listing_id>/delete", methods=("POST",))

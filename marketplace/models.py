@@ -16,6 +16,7 @@ NAME_MAX = 100
 # A shop greeting with {{ name }} / {{ count }} placeholders (the template-injection lesson).
 GREETING_MAX = 300
 EMAIL_MAX = 254
+PHOTO_NAME_MAX = 255
 # Ids are INTEGER columns: routes refuse (404) larger ids before they reach a database
 # driver that cannot bind them (SQLite: OverflowError; PostgreSQL: out of range).
 ID_MAX = 2**31 - 1
@@ -60,6 +61,8 @@ class Listing(db.Model):
     description: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # The photo's name inside the uploads folder (marketplace/photos.py), if it has one.
+    photo: Mapped[str | None] = mapped_column(String(PHOTO_NAME_MAX), default=None)
 
     author: Mapped[User] = relationship(back_populates="listings")
 

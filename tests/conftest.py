@@ -151,6 +151,7 @@ def make_app(tmp_path, backend: str = "sqlite", **overrides):
         "MARKETPLACE_ENV": "development",
         "LAB_ENABLED": True,
         "STAGES": "",
+        "UPLOADS_FOLDER": f"{tmp_path}/uploads",  # listing photos: one folder per test
     }
     config.update(overrides)
     app = create_app(config)

@@ -39,6 +39,7 @@ WEB = {
     "marketplace.hosts",
     "marketplace.lesson_sessions",
     "marketplace.listings",
+    "marketplace.media",
     "marketplace.password_storage",
     "marketplace.security_hooks",
     "marketplace.seeding",

@@ -27,6 +27,10 @@ if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into
     from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
     from .sql_injection.seam import SqlInjectionSeam
     from .template_injection.seam import TemplateInjectionSeam
+    from .path_traversal.seam import PathTraversalSeam
+    from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
+    from .sql_injection.seam import SqlInjectionSeam
+    from .ssrf.seam import SsrfSeam
     from .vulnerable_components.seam import VulnerableComponentsSeam
     from .weak_password_storage.seam import WeakPasswordStorageSeam
     from .xss.seam import XssSeam
@@ -186,6 +190,9 @@ def active(slug: Literal["sensitive-data-exposure"]) -> SensitiveDataExposureSea
 def active(slug: Literal["template-injection"]) -> TemplateInjectionSeam: ...
 @overload
 def active(slug: Literal["insecure-deserialization"]) -> InsecureDeserializationSeam: ...
+def active(slug: Literal["path-traversal"]) -> PathTraversalSeam: ...
+@overload
+def active(slug: Literal["ssrf"]) -> SsrfSeam: ...
 @overload
 def active(slug: str) -> Any: ...
 # fmt: on
