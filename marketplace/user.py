@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
 from . import auth
+from .exports import ExportError
 from .extensions import db
 from .forms import (
     ChangePasswordForm,
     ConfirmForm,
     DeleteAccountForm,
     EditProfileForm,
+    ExportForm,
     LoginForm,
     SignupForm,
 )
 from .lessons import active
+from .lessons.command_injection.export import export_listings
 from .models import Listing, User
 from .password_storage import check_password, hash_password
 from .redirects import safe_next
@@ -143,6 +148,25 @@ def edit():
     # The stage renders an escaped template and returns Markup.
     name_input = active("xss").full_name_input(form.full_name.data or "")
     return _form_page("user/edit.html", form, 429 if refusal else None, name_input=name_input)
+
+
+@bp.route("/export", methods=("GET", "POST"))
+@auth.user_required
+def export():
+    """Download one's listings as CSV in a .tar.gz; the command-injection lesson packs it."""
+    form = ExportForm()
+    if form.validate_on_submit():
+        try:
+            data = export_listings(g.user.id, form.filename.data)
+        except ExportError as exc:
+            return _form_page("user/export.html", form, 400, error=str(exc))
+        return send_file(
+            BytesIO(data),
+            mimetype="application/gzip",
+            as_attachment=True,
+            download_name=form.filename.data,
+        )
+    return _form_page("user/export.html", form)
 
 
 @bp.route("/delete", methods=("GET", "POST"))

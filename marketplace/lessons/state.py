@@ -22,7 +22,9 @@ if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into
     from .broken_access_control.seam import BrokenAccessControlSeam
     from .broken_authentication.seam import BrokenAuthenticationSeam
     from .broken_deauthentication.seam import BrokenDeauthenticationSeam
+    from .command_injection.seam import CommandInjectionSeam
     from .csrf.seam import CsrfSeam
+    from .open_redirect.seam import OpenRedirectSeam
     from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
     from .sql_injection.seam import SqlInjectionSeam
     from .vulnerable_components.seam import VulnerableComponentsSeam
@@ -180,6 +182,10 @@ def active(slug: Literal["broken-access-control"]) -> BrokenAccessControlSeam: .
 def active(slug: Literal["xxe"]) -> XxeSeam: ...
 @overload
 def active(slug: Literal["sensitive-data-exposure"]) -> SensitiveDataExposureSeam: ...
+@overload
+def active(slug: Literal["command-injection"]) -> CommandInjectionSeam: ...
+@overload
+def active(slug: Literal["open-redirect"]) -> OpenRedirectSeam: ...
 @overload
 def active(slug: str) -> Any: ...
 # fmt: on

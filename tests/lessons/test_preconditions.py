@@ -68,6 +68,11 @@ BROKEN = {
         ("GET", "/api/v1/listings"),
         "not in the API's answer (HTTP 500)",
     ),
+    ("command-injection", "semicolon-command"): (
+        ("POST", "/user/export"),
+        "the export answered HTTP 500",
+    ),
+    ("command-injection", "command-substitution"): (LOGIN, "could not log in (HTTP 500)"),
     ("sensitive-data-exposure", "hijack-with-leaked-key"): (
         ("POST", "/listings/create"),
         "the victim's listing was not created (HTTP 500)",
