@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.serving import run_simple
 
 from . import create_app
+from .challenges.cli import progress_command
 from .cli_attack import attack_command, audit_command, lab_clean
 from .cli_fix import fix_group
 from .config import ConfigError
@@ -101,6 +102,7 @@ main.add_command(db_commands)
 main.add_command(attack_command)
 main.add_command(audit_command)
 main.add_command(fix_group)
+main.add_command(progress_command)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:

@@ -53,6 +53,37 @@ def solved(lesson: str, exploit: str, evidence: str) -> None:
     """Record, inside a request, that the current learner solved ``(lesson, exploit)``.
 
     ``evidence`` says in one line what the server saw (shown on the score board).
-    Idempotent per learner. Replaced by the recording implementation of issue 13.
+    Idempotent per learner. Free to call: the solve is queued on the request and written
+    at the request's teardown; a database problem is logged, never raised.
     """
-    log.info("challenge solved: %s/%s: %s", lesson, exploit, evidence)
+    from .store import queue_solve
+
+    try:
+        queue_solve(lesson, exploit, evidence)
+    except Exception:  # noqa: BLE001 - a detector must never break the request it watches
+        log.exception("challenge %s/%s: the solve could not be queued", lesson, exploit)
+
+
+def install(app) -> None:
+    """In lab mode: write queued solves when a response is final, offer the notices to
+    templates, and let each lesson's ``challenges.install(app)`` add its detector hooks."""
+    if not app.config.get("LAB_ENABLED"):
+        return
+    from marketplace.lessons import all_lessons
+
+    from .notices import notices_for_page
+    from .store import flush
+
+    # At teardown: after every request_finished/after_request hook a detector may use.
+    app.teardown_request(flush)
+    app.jinja_env.globals["challenge_notices"] = notices_for_page
+    for lesson in all_lessons():
+        try:
+            module = importlib.import_module(f"{lesson.package}.challenges")
+        except ModuleNotFoundError as missing:
+            if missing.name != f"{lesson.package}.challenges":
+                raise
+            continue
+        hook = getattr(module, "install", None)
+        if hook is not None:
+            hook(app)
