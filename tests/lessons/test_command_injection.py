@@ -156,3 +156,59 @@ def test_production_refuses_the_shell_stage(backend, tmp_path):
     assert done.returncode == 1, (done.returncode, done.stderr)
     assert "refuses vulnerable stages (command-injection=shell-string)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+# --- The challenges, solved by hand: plain HTTP as a learner would send it. ---
+
+SEMICOLON_BY_HAND = 'x.tar.gz"; touch proof; echo "'
+SUBSTITUTION_BY_HAND = "x-$(touch proof).tar.gz"
+
+
+def _learner(client):
+    from tests.challenges.helpers import login, signup
+
+    signup(client, "Lea Learner", "lea@example.com")
+    assert login(client, "lea@example.com").status_code == 302
+
+
+def _export_by_hand(client, filename: str):
+    from tests.challenges.helpers import post_form
+
+    return post_form(client, "/user/export", {"filename": filename})
+
+
+def test_challenges_solved_by_hand_at_shell_string(client, set_stage):
+    from tests.challenges.helpers import solved_by
+
+    set_stage(LESSON.slug, "shell-string")
+    _learner(client)
+    assert _export_by_hand(client, "honest name.tar.gz").status_code == 200
+    assert solved_by(client, LESSON.slug, "semicolon-command") is None
+    _export_by_hand(client, SEMICOLON_BY_HAND)
+    assert solved_by(client, LESSON.slug, "semicolon-command") == "learner"
+    assert solved_by(client, LESSON.slug, "command-substitution") is None
+    _export_by_hand(client, SUBSTITUTION_BY_HAND)
+    assert solved_by(client, LESSON.slug, "command-substitution") == "learner"
+
+
+def test_substitution_solved_by_hand_at_blocklist(client, set_stage):
+    from tests.challenges.helpers import solved_by
+
+    set_stage(LESSON.slug, "blocklist")
+    _learner(client)
+    assert _export_by_hand(client, SEMICOLON_BY_HAND).status_code == 400
+    assert solved_by(client, LESSON.slug, "semicolon-command") is None
+    _export_by_hand(client, "x-`touch proof`.tar.gz")
+    assert solved_by(client, LESSON.slug, "command-substitution") == "learner"
+
+
+def test_nothing_is_solved_at_argument_list_nor_by_a_quote_in_an_honest_name(client, set_stage):
+    from tests.challenges.helpers import nothing_solved
+
+    _learner(client)
+    for filename in (SEMICOLON_BY_HAND, SUBSTITUTION_BY_HAND):
+        assert _export_by_hand(client, filename).status_code == 200
+    set_stage(LESSON.slug, "shell-string")
+    # The shell drops the quotes: the archive gets another name, but no command of ours ran.
+    assert _export_by_hand(client, 'my "best".tar.gz').status_code == 400
+    assert nothing_solved(client) == []
