@@ -21,9 +21,9 @@ from .forms import (
 )
 from .lessons import active
 from .lessons.command_injection.export import export_listings
+from .lessons.open_redirect.detector import check_login_redirect
 from .models import Listing, User
 from .password_storage import check_password, hash_password
-from .redirects import safe_next
 from .throttling import email_change_refusal
 
 bp = Blueprint("user", __name__, url_prefix="/user")
@@ -64,6 +64,9 @@ def signup():
 @bp.route("/login", methods=("GET", "POST"))
 def login():
     """Check the credentials; the failure path belongs to the broken-authentication lesson."""
+    if request.method == "GET" and g.user is not None and "next" in request.args:
+        # Already logged in: a login link goes straight on to where it was going.
+        return redirect(_after_login(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         seam = active("broken-authentication")
@@ -75,7 +78,7 @@ def login():
         user = User.by_email(email)
         if user is not None and check_password(user, password):
             # Decided before logging in: a refused ``next`` costs the redirect, never the login.
-            target = safe_next(request.args.get("next"), url_for("user.welcome"))
+            target = _after_login(request.args.get("next"))
             seam.record_attempt(email, client, succeeded=True)
             auth.log_in(user)
             return redirect(target)
@@ -83,6 +86,16 @@ def login():
         error = seam.login_failed(email, user, password)
         return _form_page("user/login.html", form, 400, error=error)
     return _form_page("user/login.html", form)
+
+
+def _after_login(next_value: str | None) -> str:
+    """Where the login sends the user: the open-redirect lesson's stage decides."""
+    fallback = url_for("user.welcome")
+    target = active("open-redirect").after_login(next_value, fallback)
+    if "\r" in target or "\n" in target:  # a header cannot carry a line break, whatever the stage
+        return fallback
+    check_login_redirect(target, request.base_url)
+    return target
 
 
 @bp.route("/logout", methods=("GET", "POST"))
