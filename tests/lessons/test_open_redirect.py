@@ -13,6 +13,10 @@ from marketplace.lessons import get_lesson
 from tests.helpers import every_cell
 from tests.test_redirects import ATTACKS, VALID, browser_resolves
 
+# The redirect decision never touches the database: SQLite only (PostgreSQL adds ~2 s of
+# set-up per test and nothing to check).
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
+
 BROWSER_EXPLOIT_LIMIT = 20
 LESSON = get_lesson("open-redirect")
 STAGES = [s.slug for s in LESSON.stages]
@@ -59,7 +63,6 @@ def _decide(stage: str, value):
     return LESSON.module(stage).after_login(value, FALLBACK)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])  # pure functions: no database
 @pytest.mark.parametrize("value", sorted(set(CLASSIC + ATTACKS), key=str))
 def test_same_origin_path_refuses_every_bypass(backend, value):
     decided = _decide("same-origin-path", value)
@@ -69,7 +72,6 @@ def test_same_origin_path_refuses_every_bypass(backend, value):
         assert decided == FALLBACK
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("stage", STAGES)
 def test_every_stage_keeps_honest_paths(backend, stage):
     for value in VALID:
@@ -77,7 +79,6 @@ def test_every_stage_keeps_honest_paths(backend, stage):
     assert _decide(stage, None) == FALLBACK and _decide(stage, "") == FALLBACK
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_earlier_stages_let_the_bypasses_leave(backend):
     """What the catalogue says, seen through the browser model: each stage's holes."""
 
@@ -165,7 +166,6 @@ def test_nothing_solved_at_same_origin_path_nor_by_honest_use(client, set_stage)
     assert nothing_solved(client) == []
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 def test_production_refuses_the_redirect_stages(backend, tmp_path, monkeypatch):
     from marketplace import create_app
     from marketplace.config import ConfigError
