@@ -38,7 +38,12 @@ def return_after_login(target, people, details) -> str:
     landed = _landing(reply)
     if landed != "/listings/?q=lamp":
         raise Broken(f"after the login the user landed on {landed}, not /listings/?q=lamp")
-    return "next=/listings/?q=lamp returns there after the login"
+    # Logged in now: the same login link goes straight on.
+    again = person.http.get(f"/user/login?next={quote('/listings/?q=lamp', safe='')}")
+    details.append(f"logged in, GET the same link: HTTP {again.status} -> {again.location}")
+    if _landing(again) != "/listings/?q=lamp":
+        raise Broken(f"a logged-in user's login link led to {again.location}, not the search")
+    return "next=/listings/?q=lamp returns there after the login, and straight away once in"
 
 
 @checked("protected-page-round-trip")

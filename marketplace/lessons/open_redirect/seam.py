@@ -4,7 +4,8 @@ from typing import Protocol
 
 
 class OpenRedirectSeam(Protocol):
-    """Where the login sends a person once their password checked out (``?next=``).
+    """Where the login sends a person once their password checked out (``?next=``), and
+    where a login link sends a visitor who is logged in already.
 
     Only the login's ``next`` decision is the lesson's: every other redirect of the app
     keeps ``marketplace.redirects.safe_next``. Whatever a stage returns, the view never puts
