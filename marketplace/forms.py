@@ -9,6 +9,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from wtforms import EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 
+from .exports import DEFAULT_FILENAME, filename_problem
 from .inputs import UNSAFE_METHODS
 from .models import DESCRIPTION_MAX, EMAIL_MAX, GREETING_MAX, NAME_MAX, TITLE_MAX
 from .passwords import MAX_LENGTH, personal_words, policy_errors
@@ -108,3 +109,15 @@ def require_confirm_form(message: str = "The form expired; reload the page and t
     at (the lab is never the lesson), or the request ends with a 400 saying ``message``."""
     if not ConfirmForm().validate_on_submit():
         abort(400, description=message)
+
+
+def download_name(form, field) -> None:
+    problem = filename_problem(field.data or "")
+    if problem:
+        raise StopValidation(problem)
+
+
+class ExportForm(Form):
+    """The archive's file name: shell characters are the command-injection lesson's matter."""
+
+    filename = StringField("File name", [download_name], default=DEFAULT_FILENAME)

@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from io import BytesIO
+
+from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
 from . import auth
+from .exports import ExportError
 from .extensions import db
 from .forms import (
     ChangePasswordForm,
     ConfirmForm,
     DeleteAccountForm,
     EditProfileForm,
+    ExportForm,
     LoginForm,
     SignupForm,
 )
 from .lessons import active
+from .lessons.command_injection.export import export_listings
+from .lessons.open_redirect.detector import check_login_redirect
 from .lessons.template_injection.greeting import GreetingError, render_greeting
 from .models import Listing, User, count
 from .password_storage import check_password, hash_password
-from .redirects import safe_next
 from .throttling import email_change_refusal
 
 bp = Blueprint("user", __name__, url_prefix="/user")
@@ -60,6 +65,9 @@ def signup():
 @bp.route("/login", methods=("GET", "POST"))
 def login():
     """Check the credentials; the failure path belongs to the broken-authentication lesson."""
+    if request.method == "GET" and g.user is not None and "next" in request.args:
+        # Already logged in: a login link goes straight on to where it was going.
+        return redirect(_after_login(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         seam = active("broken-authentication")
@@ -71,7 +79,7 @@ def login():
         user = User.by_email(email)
         if user is not None and check_password(user, password):
             # Decided before logging in: a refused ``next`` costs the redirect, never the login.
-            target = safe_next(request.args.get("next"), url_for("user.welcome"))
+            target = _after_login(request.args.get("next"))
             seam.record_attempt(email, client, succeeded=True)
             auth.log_in(user)
             return redirect(target)
@@ -79,6 +87,16 @@ def login():
         error = seam.login_failed(email, user, password)
         return _form_page("user/login.html", form, 400, error=error)
     return _form_page("user/login.html", form)
+
+
+def _after_login(next_value: str | None) -> str:
+    """Where the login sends the user: the open-redirect lesson's stage decides."""
+    fallback = url_for("user.welcome")
+    target = active("open-redirect").after_login(next_value, fallback)
+    if "\r" in target or "\n" in target:  # a header cannot carry a line break, whatever the stage
+        return fallback
+    check_login_redirect(target, request.base_url)
+    return target
 
 
 @bp.route("/logout", methods=("GET", "POST"))
@@ -175,6 +193,25 @@ def _greeting_refusal(greeting: str, name: str) -> str | None:
     except GreetingError as exc:
         return str(exc)
     return None
+
+
+@bp.route("/export", methods=("GET", "POST"))
+@auth.user_required
+def export():
+    """Download one's listings as CSV in a .tar.gz; the command-injection lesson packs it."""
+    form = ExportForm()
+    if form.validate_on_submit():
+        try:
+            data = export_listings(g.user.id, form.filename.data)
+        except ExportError as exc:
+            return _form_page("user/export.html", form, 400, error=str(exc))
+        return send_file(
+            BytesIO(data),
+            mimetype="application/gzip",
+            as_attachment=True,
+            download_name=form.filename.data,
+        )
+    return _form_page("user/export.html", form)
 
 
 @bp.route("/delete", methods=("GET", "POST"))

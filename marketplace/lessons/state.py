@@ -22,15 +22,15 @@ if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into
     from .broken_access_control.seam import BrokenAccessControlSeam
     from .broken_authentication.seam import BrokenAuthenticationSeam
     from .broken_deauthentication.seam import BrokenDeauthenticationSeam
+    from .command_injection.seam import CommandInjectionSeam
     from .csrf.seam import CsrfSeam
     from .insecure_deserialization.seam import InsecureDeserializationSeam
-    from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
-    from .sql_injection.seam import SqlInjectionSeam
-    from .template_injection.seam import TemplateInjectionSeam
+    from .open_redirect.seam import OpenRedirectSeam
     from .path_traversal.seam import PathTraversalSeam
     from .sensitive_data_exposure.seam import SensitiveDataExposureSeam
     from .sql_injection.seam import SqlInjectionSeam
     from .ssrf.seam import SsrfSeam
+    from .template_injection.seam import TemplateInjectionSeam
     from .vulnerable_components.seam import VulnerableComponentsSeam
     from .weak_password_storage.seam import WeakPasswordStorageSeam
     from .xss.seam import XssSeam
@@ -193,6 +193,9 @@ def active(slug: Literal["insecure-deserialization"]) -> InsecureDeserialization
 def active(slug: Literal["path-traversal"]) -> PathTraversalSeam: ...
 @overload
 def active(slug: Literal["ssrf"]) -> SsrfSeam: ...
+def active(slug: Literal["command-injection"]) -> CommandInjectionSeam: ...
+@overload
+def active(slug: Literal["open-redirect"]) -> OpenRedirectSeam: ...
 @overload
 def active(slug: str) -> Any: ...
 # fmt: on

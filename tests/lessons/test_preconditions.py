@@ -90,6 +90,13 @@ BROKEN = {
         ("GET", "/api/v1/listings"),
         "not in the API's answer (HTTP 500)",
     ),
+    ("command-injection", "semicolon-command"): (
+        ("POST", "/user/export"),
+        "the export answered HTTP 500",
+    ),
+    ("command-injection", "command-substitution"): (LOGIN, "could not log in (HTTP 500)"),
+    ("open-redirect", "absolute-url-redirect"): (LOGIN, "could not log in (HTTP 500)"),
+    ("open-redirect", "scheme-relative-redirect"): (LOGIN, "could not log in (HTTP 500)"),
     ("sensitive-data-exposure", "hijack-with-leaked-key"): (
         ("POST", "/listings/create"),
         "the victim's listing was not created (HTTP 500)",

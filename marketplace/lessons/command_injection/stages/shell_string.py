@@ -1,0 +1,34 @@
+"""12/code: ``tar`` runs through a shell, with the seller's file name pasted into the line.
+
+Unsafe: ``shell=True`` hands the whole string to ``/bin/sh``, which reads it as a program.
+The double quotes keep names with spaces working, and that is all they do: a name that
+closes the quote and adds ``; any command`` runs that command, and ``$(any command)`` runs
+even inside the quotes. Whatever the web server's account may do, the seller may now do.
+"""
+
+import subprocess
+from pathlib import Path
+
+from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError
+
+
+def build_archive(folder: Path, filename: str) -> Path:
+    command = f'tar -czf "{filename}" {CSV_NAME}'  # VULNERABLE: user text inside shell code
+    try:
+        # VULNERABLE: shell=True makes /bin/sh parse the line: ; $( ) ` | & all work
+        subprocess.run(
+            command,
+            shell=True,
+            cwd=folder,
+            timeout=TAR_SECONDS,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=True,
+        )
+    except subprocess.CalledProcessError as failed:
+        raise ExportError(
+            f"tar could not make the archive (exit status {failed.returncode})."
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise ExportError(f"Making the archive took longer than {TAR_SECONDS} s.") from None
+    return folder / filename
