@@ -38,6 +38,7 @@ WEB = {
     "marketplace.lesson_sessions",
     "marketplace.listings",
     "marketplace.password_storage",
+    "marketplace.remember_me",
     "marketplace.security_hooks",
     "marketplace.seeding",
     "marketplace.user",

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into
     from .sql_injection.seam import SqlInjectionSeam
     from .vulnerable_components.seam import VulnerableComponentsSeam
     from .weak_password_storage.seam import WeakPasswordStorageSeam
+    from .weak_secret_key.seam import WeakSecretKeySeam
     from .xss.seam import XssSeam
     from .xxe.seam import XxeSeam
 
@@ -180,6 +181,8 @@ def active(slug: Literal["broken-access-control"]) -> BrokenAccessControlSeam: .
 def active(slug: Literal["xxe"]) -> XxeSeam: ...
 @overload
 def active(slug: Literal["sensitive-data-exposure"]) -> SensitiveDataExposureSeam: ...
+@overload
+def active(slug: Literal["weak-secret-key"]) -> WeakSecretKeySeam: ...
 @overload
 def active(slug: str) -> Any: ...
 # fmt: on
