@@ -72,6 +72,11 @@ BROKEN = {
         ("POST", "/listings/create"),
         "the victim's listing was not created (HTTP 500)",
     ),
+    ("weak-secret-key", "crack-and-forge"): (LOGIN, "could not log in (HTTP 500)"),
+    ("weak-secret-key", "forge-with-leaked-key"): (
+        ("GET", "/lab/weak-secret-key/backup.json"),
+        "the lab did not hand out the leaked backup (HTTP 500)",
+    ),
 }
 CELLS = [(lesson, exploit) for lesson in all_lessons() for exploit in lesson.exploits]
 

@@ -253,15 +253,6 @@ def test_a_broken_precondition_is_an_error(app, set_stage, target, monkeypatch):
         assert "set no remember_me cookie" in outcome.summary
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
-def test_leak_without_the_lab_is_an_error(app, target, monkeypatch):
-    from marketplace.lessons.weak_secret_key import lab
-
-    monkeypatch.setattr(lab, "_source_of_active_stage", lambda: 1 / 0)
-    outcome = run_exploit(LESSON.exploit("forge-with-leaked-key"), target)
-    assert outcome.label == "error" and "leaked backup" in outcome.summary
-
-
 # --- Static analysis and production. ---
 
 STAGE_DIR = Path(LESSON.folder) / "stages"
