@@ -54,6 +54,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         from .lab import views as lab
 
         lab.register(app)
+        from .lab import challenges
+
+        challenges.install(app)  # solves, notices, the lessons' detectors
 
     @app.route("/favicon.ico")
     def favicon():

@@ -17,6 +17,7 @@ from . import create_app
 from .cli_attack import attack_command, audit_command, lab_clean
 from .cli_fix import fix_group
 from .config import ConfigError
+from .lab.progress_cli import progress_command
 
 
 def app_factory():
@@ -101,6 +102,7 @@ main.add_command(db_commands)
 main.add_command(attack_command)
 main.add_command(audit_command)
 main.add_command(fix_group)
+main.add_command(progress_command)
 
 
 def prepare_database() -> tuple[dict[str, str], int]:

@@ -126,3 +126,6 @@ def count(model, *where) -> int:
 
 # The counters and the search index the database keeps in step (created with the tables).
 from . import derived  # noqa: E402, F401
+
+# Challenge progress (issue 13) lives with its package; its tables are created with these.
+from .challenges import models as challenge_models  # noqa: E402, F401

@@ -38,6 +38,19 @@ class Challenge:
             raise ValueError(f"{self.exploit}: a challenge has exactly three hints")
 
 
+def lab_memory(name: str, factory: Callable[[], object] = dict):
+    """A detector's in-memory state, one per app (a process may run several, as tests do).
+
+    Lab bookkeeping only: lost on restart, not shared between worker processes.
+    """
+    from flask import current_app
+
+    memory = current_app.extensions.setdefault("challenges", {})
+    if name not in memory:
+        memory[name] = factory()
+    return memory[name]
+
+
 def lesson_challenges(lesson) -> tuple[Challenge, ...]:
     """The lesson's ``challenges.CHALLENGES`` (empty while a lesson has none yet)."""
     try:
@@ -53,6 +66,12 @@ def solved(lesson: str, exploit: str, evidence: str) -> None:
     """Record, inside a request, that the current learner solved ``(lesson, exploit)``.
 
     ``evidence`` says in one line what the server saw (shown on the score board).
-    Idempotent per learner. Replaced by the recording implementation of issue 13.
+    Idempotent per learner. Free to call: the solve is queued on the request and written
+    at the request's teardown; a database problem is logged, never raised.
     """
-    log.info("challenge solved: %s/%s: %s", lesson, exploit, evidence)
+    from .store import queue_solve
+
+    try:
+        queue_solve(lesson, exploit, evidence)
+    except Exception:  # noqa: BLE001 - a detector must never break the request it watches
+        log.exception("challenge %s/%s: the solve could not be queued", lesson, exploit)

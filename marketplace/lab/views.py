@@ -21,6 +21,8 @@ from flask import (
     url_for,
 )
 
+from marketplace.challenges import lesson_challenges
+from marketplace.challenges.learner import current_learner
 from marketplace.demo import demo_credentials
 from marketplace.exploits import LiveTarget
 from marketplace.exploits.runner import run_exploit
@@ -32,10 +34,12 @@ from marketplace.lessons.registry import UnknownLesson
 from marketplace.loopback import is_loopback
 from marketplace.security import csp_nonce
 
+from .challenge_views import bp as challenges_bp
 from .fix import bp as fix_bp
 from .fix import yours_panel
 from .guard import loopback_only
-from .render import diff, highlighted_source, markdown
+from .progress import board, ctf_flag, entries
+from .render import diff, highlighted_source, markdown_folding_solution
 
 # The lab's own pages always get the strict policy, whatever stage the xss lesson is at.
 LAB_CSP = (
@@ -66,6 +70,7 @@ def strict_policy(response):
 
 
 bp.register_blueprint(fix_bp)  # /lab/<slug>/fix: the learner's own stage, "Check my fix"
+bp.register_blueprint(challenges_bp)  # /lab/progress.json, hints, answers, the learner's name
 for _lesson in all_lessons():
     if _lesson.lab_blueprint is not None:
         bp.register_blueprint(_lesson.lab_blueprint, url_prefix=f"/{_lesson.slug}")
@@ -93,6 +98,8 @@ def index():
         has_yours={x.slug: workspace.file_of(x).exists() for x in all_lessons()},
         credentials=demo_credentials(),
         form=ConfirmForm(),
+        learner=current_learner(),
+        board=board(current_learner()),
     )
 
 
@@ -113,16 +120,41 @@ def lesson(slug: str):
         )
         previous = (stage.slug, source)
     active = state.active_stage(lesson.slug)
+    all_solved = _all_solved(lesson)
     return render_template(
         "lab/lesson.html",
         lesson=lesson,
         active=active,
-        text=markdown(lesson.text()),
+        text=markdown_folding_solution(lesson.text(), unfolded=all_solved),
         stages=stages,
         expectations=_expectations(lesson, active),
         yours=yours_panel(lesson),
         form=ConfirmForm(),
+        challenges=_challenges(lesson),
+        all_solved=all_solved,
     )
+
+
+def _challenges(lesson) -> list[dict]:
+    """The lesson's challenges with this learner's state, hints opened so far, CTF flags."""
+    found = []
+    for entry in entries(current_learner()):
+        if entry.lesson.slug != lesson.slug:
+            continue
+        found.append(
+            {
+                "entry": entry,
+                "hints": entry.challenge.hints[: entry.hints_used],
+                "flag": ctf_flag(lesson.slug, entry.challenge.exploit) if entry.solved else None,
+            }
+        )
+    return found
+
+
+def _all_solved(lesson) -> bool:
+    """Whether the solution may unfold by itself: every challenge of the lesson solved."""
+    mine = [e for e in entries(current_learner()) if e.lesson.slug == lesson.slug]
+    return bool(mine) and all(e.solved for e in mine) or not lesson_challenges(lesson)
 
 
 def _expectations(lesson, active: str) -> dict[str, bool | None]:
@@ -166,12 +198,26 @@ def attack(slug: str):
     lesson = _lesson_or_404(slug)
     active = state.active_stage(lesson.slug)
     results = []
+    learner = current_learner()
     target_url = this_server_url()
     for exploit in lesson.exploits:
-        outcome = run_exploit(exploit, LiveTarget(target_url))
+        target = LiveTarget(target_url)
+        target.learner = learner  # the lab's solves are kept apart, under this learner
+        outcome = run_exploit(exploit, target)
         expected = _expectations(lesson, active)[exploit.name]
         results.append({"exploit": exploit, "outcome": outcome, "expected": expected})
-    return render_template("lab/attack.html", lesson=lesson, active=active, results=results)
+    solved_by_learner = {
+        e.challenge.exploit
+        for e in entries(current_learner())
+        if e.lesson.slug == lesson.slug and e.by == "learner"
+    }
+    return render_template(
+        "lab/attack.html",
+        lesson=lesson,
+        active=active,
+        results=results,
+        solved_by_learner=solved_by_learner,
+    )
 
 
 def this_server_url() -> str:

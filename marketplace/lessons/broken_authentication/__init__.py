@@ -4,6 +4,7 @@ from marketplace.lessons.base import Exploit, Lesson, Stage
 from marketplace.lessons.state import stage_changed
 
 from . import exploits, throttle
+from .lab import bp
 from .seam import BrokenAuthenticationSeam
 
 LESSON = Lesson(
@@ -37,6 +38,9 @@ LESSON = Lesson(
             f"Try the {exploits.BRUTE_FORCE_TRIES} most common passwords against a demo account.",
         ),
     ),
+    # The challenges' e-mail lists and brute-force victim (lab only).
+    lab_blueprint=bp,
+    lab_links=(("The challenges' e-mail lists and brute-force victim", "candidates"),),
 )
 
 # A stage switch or lab reset starts with fresh failed-login counters.

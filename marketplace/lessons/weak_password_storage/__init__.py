@@ -47,5 +47,9 @@ LESSON = Lesson(
     lab_links=(
         ("The breach: the users table as stolen", "breach"),
         ("Guesses per second for each scheme, measured here", "speeds"),
+        (
+            "The challenge breach: two victims whose passwords nobody is told",
+            "challenge-breach.json",
+        ),
     ),
 )

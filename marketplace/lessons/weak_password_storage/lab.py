@@ -14,7 +14,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from marketplace.forms import ConfirmForm, require_confirm_form
 from marketplace.lessons import active_stage
 
-from . import breach, crack, formats
+from . import breach, challenges, crack, formats
 
 bp = Blueprint("weak_password_storage_lab", __name__, template_folder="templates")
 
@@ -53,6 +53,12 @@ def rehash_demo():
 def dump_json():
     """The breach itself: every e-mail with its stored password value (read-only)."""
     return jsonify(breach.dump())
+
+
+@bp.route("/challenge-breach.json")
+def challenge_breach_json():
+    """The challenge breach: the lab's own two victims, new passwords each time it is served."""
+    return jsonify(challenges.challenge_breach())
 
 
 def _measured(refresh: bool = False) -> dict:
