@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from flask import current_app
 from itsdangerous import BadData
+from sqlalchemy import delete
 
 from marketplace.challenges import solved
+from marketplace.clock import utcnow
 from marketplace.extensions import db
 from marketplace.models import IssuedRememberCookie
 
 from .signed import serializer
-from .tokens import digest
+from .tokens import LIFETIME, digest
 
 LESSON = "weak-secret-key"
 
@@ -34,6 +36,12 @@ def remembered(token: str) -> None:
         return
     key = digest(token)
     if db.session.get(IssuedRememberCookie, key) is None:
+        # Bounded: a cookie older than its lifetime restores nothing, so it needs no record.
+        db.session.execute(
+            delete(IssuedRememberCookie).where(
+                IssuedRememberCookie.created_at < utcnow() - LIFETIME
+            )
+        )
         db.session.add(IssuedRememberCookie(digest=key))
         db.session.commit()
 

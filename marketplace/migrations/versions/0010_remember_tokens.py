@@ -1,7 +1,7 @@
 """remember-me tokens (weak-secret-key's server-side-tokens stage) and issued-cookie digests
 
 Revision ID: 0010_remember_tokens
-Revises: 0006_search_fts
+Revises: 0007_challenges (0006_search_fts before merging branch challenges)
 Create Date: 2026-11-26 16:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_remember_tokens'
-down_revision = '0006_search_fts'
+down_revision = '0007_challenges'  # 0006_search_fts before the merge of branch challenges
 branch_labels = None
 depends_on = None
 
