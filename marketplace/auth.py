@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import abort, g, redirect, request, session, url_for
 
+from . import remember_me
 from .extensions import db
 from .lessons import active
 from .models import User
@@ -31,6 +32,11 @@ def load_logged_in_user() -> None:
         # user sent); "try again in a few seconds" is right.
         abort(503)
     login = _seam().current_login(session)
+    if login is None:  # no login, but perhaps a "remember me" cookie: a fresh login from it
+        user = remember_me.restored_user()
+        if user is not None:
+            log_in(user)
+            login = _seam().current_login(session)
     g.login = Login(**login) if login else None
     g.user = db.session.get(User, g.login.user_id) if g.login else None
 

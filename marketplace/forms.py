@@ -6,7 +6,7 @@ from flask import abort, g, request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import EmailField, PasswordField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, StopValidation, ValidationError
 
 from .exports import DEFAULT_FILENAME, filename_problem
@@ -65,6 +65,7 @@ class SignupForm(Form):
 class LoginForm(Form):
     email = EmailField("E-mail", [DataRequired(), Length(max=EMAIL_MAX)], filters=[_strip])
     password = PasswordField("Password", [DataRequired(), Length(max=MAX_LENGTH)])
+    remember = BooleanField("Remember me on this computer for 30 days")
 
 
 class ChangePasswordForm(Form):

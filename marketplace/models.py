@@ -1,4 +1,5 @@
-"""Database models: users, listings, server-side sessions, lesson stages, throttle counters."""
+"""Database models: users, listings, server-side sessions, remember-me tokens, lesson stages,
+throttle counters."""
 
 from __future__ import annotations
 
@@ -77,6 +78,31 @@ class UserSession(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class RememberToken(db.Model):
+    """A "remember me" token of the weak-secret-key lesson's server-side-tokens stage.
+
+    Only a SHA-256 of the token is kept: a copy of this table logs nobody in.
+    """
+
+    __tablename__ = "remember_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class IssuedRememberCookie(db.Model):
+    """Lab mode only: a digest of every "remember me" cookie the app handed out, so the
+    weak-secret-key challenges can tell a forged cookie from one the server issued."""
+
+    __tablename__ = "remember_cookies_issued"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class LessonStage(db.Model):

@@ -7,7 +7,7 @@ from io import BytesIO
 from flask import Blueprint, flash, g, redirect, render_template, request, send_file, url_for
 from sqlalchemy import select
 
-from . import auth
+from . import auth, remember_me
 from .exports import ExportError
 from .extensions import db
 from .forms import (
@@ -82,7 +82,10 @@ def login():
             target = _after_login(request.args.get("next"))
             seam.record_attempt(email, client, succeeded=True)
             auth.log_in(user)
-            return redirect(target)
+            response = redirect(target)
+            if form.remember.data:
+                remember_me.remember(response, user)
+            return response
         seam.record_attempt(email, client, succeeded=False)
         error = seam.login_failed(email, user, password)
         return _form_page("user/login.html", form, 400, error=error)
@@ -104,9 +107,12 @@ def logout():
     """GET shows a button; only a POST with a valid CSRF token logs out."""
     form = ConfirmForm()
     if form.validate_on_submit():
+        user = g.user
         auth.log_out()
         flash("You are logged out.")
-        return redirect(url_for("user.login"))
+        response = redirect(url_for("user.login"))
+        remember_me.forget(response, user)  # and every other "remember me" of this user
+        return response
     return _form_page("user/logout.html", form)
 
 
@@ -153,7 +159,9 @@ def change_password():
         db.session.commit()
         auth.password_changed(g.user)
         flash("Your password has been changed.")
-        return redirect(url_for("user.welcome"))
+        response = redirect(url_for("user.welcome"))
+        remember_me.forget(response, g.user)
+        return response
     return _form_page("user/change_password.html", form)
 
 
@@ -228,5 +236,7 @@ def delete():
         db.session.commit()
         auth.account_deleted(user)
         flash("Your account and its listings have been deleted.")
-        return redirect(url_for("listings.index"))
+        response = redirect(url_for("listings.index"))
+        remember_me.forget(response, user)
+        return response
     return _form_page("user/delete.html", form)

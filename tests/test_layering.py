@@ -41,6 +41,7 @@ WEB = {
     "marketplace.listings",
     "marketplace.media",
     "marketplace.password_storage",
+    "marketplace.remember_me",
     "marketplace.security_hooks",
     "marketplace.seeding",
     "marketplace.user",

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # the seam Protocols, so editors follow active("<slug>") into
     from .template_injection.seam import TemplateInjectionSeam
     from .vulnerable_components.seam import VulnerableComponentsSeam
     from .weak_password_storage.seam import WeakPasswordStorageSeam
+    from .weak_secret_key.seam import WeakSecretKeySeam
     from .xss.seam import XssSeam
     from .xxe.seam import XxeSeam
 
@@ -190,17 +191,22 @@ def active(slug: Literal["sensitive-data-exposure"]) -> SensitiveDataExposureSea
 def active(slug: Literal["template-injection"]) -> TemplateInjectionSeam: ...
 @overload
 def active(slug: Literal["insecure-deserialization"]) -> InsecureDeserializationSeam: ...
+@overload
 def active(slug: Literal["path-traversal"]) -> PathTraversalSeam: ...
 @overload
 def active(slug: Literal["ssrf"]) -> SsrfSeam: ...
+@overload
 def active(slug: Literal["command-injection"]) -> CommandInjectionSeam: ...
 @overload
 def active(slug: Literal["open-redirect"]) -> OpenRedirectSeam: ...
+@overload
+def active(slug: Literal["weak-secret-key"]) -> WeakSecretKeySeam: ...
 @overload
 def active(slug: str) -> Any: ...
 # fmt: on
 
 
+@overload
 def active(slug: str) -> Any:
     """The active stage's module, checked against the lesson's seam Protocol."""
     # Lab/test only: ``fix check`` grades a learner's module in a scratch app through

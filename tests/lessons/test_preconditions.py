@@ -106,6 +106,11 @@ BROKEN = {
     ("path-traversal", "upload-filename-write"): (CREATE, NO_LISTING),
     ("ssrf", "internal-service-read"): (CREATE, NO_LISTING),
     ("ssrf", "blocklist-bypass"): (CREATE, NO_LISTING),
+    ("weak-secret-key", "crack-and-forge"): (LOGIN, "could not log in (HTTP 500)"),
+    ("weak-secret-key", "forge-with-leaked-key"): (
+        ("GET", "/lab/weak-secret-key/backup.json"),
+        "the lab did not hand out the leaked backup (HTTP 500)",
+    ),
 }
 CELLS = [(lesson, exploit) for lesson in all_lessons() for exploit in lesson.exploits]
 
@@ -224,6 +229,19 @@ def test_timing_sees_a_fast_hash_without_the_lab_too(set_stage, target, monkeypa
     outcome = run_exploit(get_lesson("broken-authentication").exploit("timing-enumeration"), target)
     assert outcome.label == "error", outcome.summary
     assert "as at weak-password-storage's plaintext or sha256 stage" in outcome.summary
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # a timing run costs ~15 s; once is enough
+def test_timing_decides_by_measurement_not_by_the_stage_name(
+    backend, set_stage, target, monkeypatch
+):
+    """The lab claims a fast hash, but the logins measure argon2id's cost: timed, not error."""
+    set_stage("broken-authentication", "generic-errors")
+    monkeypatch.setattr(
+        type(target), "lab_stages", lambda self: {"weak-password-storage": "sha256"}
+    )
+    outcome = run_exploit(get_lesson("broken-authentication").exploit("timing-enumeration"), target)
+    assert outcome.label == "exploited", outcome.summary
 
 
 def _exploit_accounts(app) -> list[str]:
