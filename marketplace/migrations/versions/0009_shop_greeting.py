@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009_shop_greeting'
-down_revision = '0007_challenges'
+down_revision = '0008_listing_photos'
 branch_labels = None
 depends_on = None
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_remember_tokens'
-down_revision = '0007_challenges'  # 0006_search_fts before the merge of branch challenges
+down_revision = '0009_shop_greeting'
 branch_labels = None
 depends_on = None
 
