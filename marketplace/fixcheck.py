@@ -8,7 +8,8 @@ resolve inside the lesson's package). Then, over HTTP against a live server on l
 1. every feature check of the lesson must pass (run first: the online brute-force
    exploit would otherwise leave the honest checks throttled);
 2. every exploit must be ``defended``;
-3. for a Python file, bandit's findings are shown as advice (they never decide).
+3. for a Python file, bandit's findings are shown as advice (they never decide); bandit
+   runs in a subprocess alongside the checks, not after them.
 
 The :class:`Report` has one line per check, with the evidence of each failure, and a
 verdict: ``pass`` (exit 0) when every check passed, ``fail`` (1) when any exploit got
@@ -204,19 +205,30 @@ def _feature_line(feature, target) -> Line:
     )
 
 
-def bandit_advice(path: Path) -> list[Line]:
-    """bandit's findings on a learner's Python file, as advice lines."""
+def start_bandit(path: Path) -> subprocess.Popen | Line:
+    """bandit on a learner's Python file, started now so it runs while the checks do."""
     try:
         # Our own interpreter, the bandit module, one path: no shell, no learner input as a flag.
-        run = subprocess.run(  # noqa: S603  # nosec B603
+        return subprocess.Popen(  # noqa: S603  # nosec B603
             [sys.executable, "-m", "bandit", "-q", "-f", "json", str(path)],
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
-            timeout=60,
-            check=False,
         )
-        findings = json.loads(run.stdout or "{}").get("results", [])
+    except OSError as exc:
+        return Line("advice", "bandit", "advice", f"bandit did not run: {exc}")
+
+
+def bandit_findings(run: subprocess.Popen | Line) -> list[Line]:
+    """The started bandit's findings as advice lines (it is stopped after 60 s)."""
+    if isinstance(run, Line):
+        return [run]
+    try:
+        out, _ = run.communicate(timeout=60)
+        findings = json.loads(out or "{}").get("results", [])
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
+        run.kill()
+        run.communicate()
         return [Line("advice", "bandit", "advice", f"bandit did not run: {exc}")]
     if not findings:
         return [Line("advice", "bandit", "advice", "bandit finds nothing to remark")]
@@ -229,6 +241,11 @@ def bandit_advice(path: Path) -> list[Line]:
         )
         for f in findings
     ]
+
+
+def bandit_advice(path: Path) -> list[Line]:
+    """bandit's findings on a learner's Python file, as advice lines."""
+    return bandit_findings(start_bandit(path))
 
 
 def _reset(app, slug: str) -> None:
@@ -267,6 +284,8 @@ def grade(
         report.lines.append(Line("load", "module", "error", str(exc)))
         report.seconds = time.perf_counter() - started
         return report
+    # bandit reads only the file: it runs alongside the scratch app instead of after it.
+    advice = start_bandit(path) if bandit and path is not None and path.suffix == ".py" else None
     try:
         with (
             lab_app({"STAGE_OVERRIDES": {lesson.slug: module}}) as app,
@@ -288,7 +307,7 @@ def grade(
                     report.lines.append(_feature_line(check, target))
     except Exception as exc:  # noqa: BLE001 - e.g. the module breaks the app's start-up
         report.lines.append(Line("app", "scratch app", "error", f"{exc.__class__.__name__}: {exc}"))
-    if bandit and path is not None and path.suffix == ".py":
-        report.lines += bandit_advice(path)
+    if advice is not None:
+        report.lines += bandit_findings(advice)
     report.seconds = time.perf_counter() - started
     return report
