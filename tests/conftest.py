@@ -10,7 +10,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from sqlalchemy import create_engine, text
 
-from marketplace import create_app, demo
+from marketplace import create_app, demo, scratchdb
 from marketplace.demo import seed_demo
 from marketplace.exploits import FlaskTarget
 from marketplace.extensions import db
@@ -103,6 +103,23 @@ def _needs_postgres(item) -> bool:
     return any(isinstance(value, str) and value == "postgres" for value in params.values())
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    """Tests marked ``one_backend`` (a module whose behaviour cannot differ by database: Host
+    checks, XML parsing, page texts) run on SQLite only; the PostgreSQL copy of such a test
+    costs a database but proves nothing the SQLite copy does not. An explicit
+    ``parametrize("backend", ...)`` on the test still wins."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("one_backend") is None:
+        return
+    explicit = any(
+        "backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize")
+    )
+    if not explicit:
+        metafunc.definition.add_marker(pytest.mark.parametrize("backend", ["sqlite"]))
+
+
 def pytest_collection_modifyitems(config, items):
     """Without PostgreSQL, its copies are deselected (one summary line), not skipped one by
     one; with MARKETPLACE_REQUIRE_POSTGRES=1 they stay, and fail without a server."""
@@ -154,9 +171,17 @@ def make_app(tmp_path, backend: str = "sqlite", **overrides):
     }
     config.update(overrides)
     app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        seed_demo_quickly()
+
+    def build() -> None:
+        with app.app_context():
+            db.create_all()
+            seed_demo_quickly()
+
+    if backend == "sqlite":
+        # Copied from the first one this process built (the same schema and demo users).
+        scratchdb.prepare("tests", tmp_path / "test.sqlite", build)
+    else:
+        build()
     return app, drop
 
 
