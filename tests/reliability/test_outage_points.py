@@ -17,17 +17,16 @@ from ..conftest import Browser
 from ..helpers import assert_no_traceback
 
 ALICE, ALICE_PASSWORD = "alice@example.com", "wonderland-Quartz-42"
-# What a driver says when the server went away (the message SQLAlchemy's disconnect check
-# recognises on PostgreSQL; on SQLite any OperationalError but a bad-SQL one is an outage).
-LOST = {"sqlite": "disk I/O error", "postgres": "server closed the connection unexpectedly"}
 
 
 class Outage:
-    """Counts the statements the engine sends; from statement ``fail_at`` on, all fail."""
+    """Counts the statements the engine sends; from statement ``fail_at`` on, the server is
+    gone: each statement, commit or rollback finds its connection closed (the driver's own
+    error, which SQLAlchemy recognises as a disconnect), and no new connection is made."""
 
-    def __init__(self, engine, backend: str):
+    def __init__(self, engine):
         self.dialect = engine.dialect
-        self.error = self.dialect.loaded_dbapi.OperationalError(LOST[backend])
+        self.refused = self.dialect.loaded_dbapi.OperationalError("connection refused")
         self.fail_at: int | None = None
         self.statements = 0
         self._saved = {}
@@ -35,14 +34,18 @@ class Outage:
     def _down(self) -> bool:
         return self.fail_at is not None and self.statements >= self.fail_at
 
-    def _wrap(self, name: str, counts: bool):
+    def _wrap(self, name: str, connection_of):
         original = getattr(self.dialect, name)
 
         def wrapper(*args, **kwargs):
-            if counts:
+            if connection_of is None:  # connect(): the server refuses
+                if self._down():
+                    raise self.refused
+                return original(*args, **kwargs)
+            if name.startswith("do_execute"):
                 self.statements += 1
             if self._down():
-                raise self.error
+                connection_of(args).close()  # the server closed it under us
             return original(*args, **kwargs)
 
         self._saved[name] = original
@@ -50,9 +53,10 @@ class Outage:
 
     def __enter__(self):
         for name in ("do_execute", "do_execute_no_params", "do_executemany"):
-            self._wrap(name, counts=True)
-        for name in ("do_commit", "do_rollback", "connect"):
-            self._wrap(name, counts=False)
+            self._wrap(name, lambda args: args[0].connection)  # (cursor, ...)
+        for name in ("do_commit", "do_rollback"):
+            self._wrap(name, lambda args: args[0])  # (dbapi_connection)
+        self._wrap("connect", None)
         return self
 
     def __exit__(self, *exc):
@@ -92,7 +96,7 @@ def test_every_point_of_failure_is_a_503_never_a_500(app, backend):
     with app.app_context():
         engine = db.engine
     failures = []
-    with Outage(engine, backend) as outage:
+    with Outage(engine) as outage:
         for name, request in _requests(app):
             healthy = outage.run(request, None)
             assert healthy.status in (200, 302), (name, healthy.status)
