@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import uuid
 from unittest import mock
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from sqlalchemy import create_engine, text
 
-from marketplace import create_app, demo
+from marketplace import create_app, demo, scratchdb
 from marketplace.demo import seed_demo
 from marketplace.exploits import FlaskTarget
 from marketplace.extensions import db
@@ -23,8 +24,8 @@ REQUIRE_BROWSER = os.environ.get("MARKETPLACE_REQUIRE_BROWSER") == "1"
 BACKENDS = ["sqlite", "postgres"]
 
 
-def _postgres_database():
-    """A fresh database on the test server; dropped afterwards."""
+def _postgres_database(template: str | None = None):
+    """A fresh database on the test server (a copy of ``template`` if given); dropped after."""
     if not POSTGRES_URL:
         message = (
             "PostgreSQL tests need MARKETPLACE_TEST_POSTGRES_URL, e.g. "
@@ -39,7 +40,8 @@ def _postgres_database():
     name = f"mp_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     parts = urlsplit(base)
     url = urlunsplit(parts._replace(path=f"/{name}"))
 
@@ -50,6 +52,11 @@ def _postgres_database():
 
     return url, drop
 
+
+NEW_POSTGRES_STAGE_VERSION = (
+    "UPDATE counters SET value = floor(random() * 4611686018427387904)::bigint "
+    "WHERE name = 'lesson_stages'"
+)
 
 _DEMO_HASHES: dict[tuple[str, str], str] = {}
 
@@ -103,6 +110,23 @@ def _needs_postgres(item) -> bool:
     return any(isinstance(value, str) and value == "postgres" for value in params.values())
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_generate_tests(metafunc):
+    """Tests marked ``one_backend`` (a module whose behaviour cannot differ by database: Host
+    checks, XML parsing, page texts) run on SQLite only; the PostgreSQL copy of such a test
+    costs a database but proves nothing the SQLite copy does not. An explicit
+    ``parametrize("backend", ...)`` on the test still wins."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("one_backend") is None:
+        return
+    explicit = any(
+        "backend" in str(mark.args[0]) for mark in metafunc.definition.iter_markers("parametrize")
+    )
+    if not explicit:
+        metafunc.definition.add_marker(pytest.mark.parametrize("backend", ["sqlite"]))
+
+
 def pytest_collection_modifyitems(config, items):
     """Without PostgreSQL, its copies are deselected (one summary line), not skipped one by
     one; with MARKETPLACE_REQUIRE_POSTGRES=1 they stay, and fail without a server."""
@@ -137,27 +161,59 @@ def backend(request):
     return request.param
 
 
+_TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    "MARKETPLACE_ENV": "development",
+    "LAB_ENABLED": True,
+    "STAGES": "",
+}
+_POSTGRES_TEMPLATE: list[str] = []
+
+
+def _postgres_template() -> str:
+    """A database with the schema and the demo users, built once per test process: each
+    test's database is a copy (``CREATE DATABASE ... TEMPLATE``), dropped at exit."""
+    if not _POSTGRES_TEMPLATE:
+        url, drop = _postgres_database()
+        app = create_app({**_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+        with app.app_context():
+            db.create_all()
+            seed_demo_quickly()
+            db.session.remove()
+            db.engine.dispose()  # a template must have no connections to be copied
+        atexit.register(drop)
+        _POSTGRES_TEMPLATE.append(urlsplit(url).path.lstrip("/"))
+    return _POSTGRES_TEMPLATE[0]
+
+
 def make_app(tmp_path, backend: str = "sqlite", **overrides):
     """An app on a fresh database, with the schema and the demo users."""
     drop = None
     if backend == "postgres":
-        url, drop = _postgres_database()
+        url, drop = _postgres_database(template=_postgres_template())
     else:
         url = f"sqlite:///{tmp_path}/test.sqlite"
     config = {
-        "TESTING": True,
-        "SECRET_KEY": "test-secret-key",
+        **_TEST_CONFIG,
         "SQLALCHEMY_DATABASE_URI": url,
-        "MARKETPLACE_ENV": "development",
-        "LAB_ENABLED": True,
-        "STAGES": "",
         "UPLOADS_FOLDER": f"{tmp_path}/uploads",  # listing photos: one folder per test
     }
     config.update(overrides)
     app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        seed_demo_quickly()
+
+    def build() -> None:
+        with app.app_context():
+            db.create_all()
+            seed_demo_quickly()
+
+    if backend == "sqlite":
+        # Copied from the first one this process built (the same schema and demo users).
+        scratchdb.prepare("tests", tmp_path / "test.sqlite", build)
+    else:
+        with app.app_context():  # a copy: its own stage version, as a new database has
+            db.session.execute(text(NEW_POSTGRES_STAGE_VERSION))
+            db.session.commit()
     return app, drop
 
 

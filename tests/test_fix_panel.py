@@ -10,6 +10,9 @@ from marketplace.lessons import get_lesson, workspace
 from tests.conftest import Browser
 from tests.test_fix_cli import PARAMETRIZED
 
+# The lab's fix panel reads the learner's file, not the database. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 
 @pytest.fixture
 def ws(tmp_path, monkeypatch):

@@ -17,6 +17,9 @@ from marketplace.lessons import all_lessons
 from marketplace.models import Listing, User
 from tests.conftest import Browser
 
+# Page layout and markup, the same whatever stores the rows. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 PHONE = {"width": 390, "height": 844}
 LONG_WORD = "Supercalifragilistic" * 75  # 1,500 characters and not one space
 

@@ -16,6 +16,9 @@ from marketplace.passwords import MIN_SCORE, personal_words, policy_errors
 
 from .helpers import count, user_row
 
+# The password policy (zxcvbn) runs before anything is stored. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 NAME, EMAIL = "Nora New", "nora.new@example.com"
 # (password, a line of zxcvbn's feedback that must appear under the field)
 WEAK = {

@@ -13,6 +13,9 @@ import pytest
 
 from marketplace.redirects import FALLBACK, safe_next
 
+# Which ``next`` is followed is decided on the URL alone. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 SITE = "http://127.0.0.1:5000/user/login"
 
 # Values as the view receives them (``request.args`` has decoded the query string once).

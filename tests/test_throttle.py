@@ -32,7 +32,8 @@ from marketplace.lessons.broken_authentication.throttle import LoginThrottle
 from marketplace.models import ThrottleCounter, count
 from tests.conftest import Browser, make_app
 
-REDIS_URL = "redis://127.0.0.1:6379/3"
+# Parallel checkouts on one machine give each its own Redis database.
+REDIS_URL = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
 LESSON = get_lesson("broken-authentication")
 ALICE, ALICE_PASSWORD = "alice@example.com", "wonderland-Quartz-42"
 A, B = "203.0.113.10", "203.0.113.20"

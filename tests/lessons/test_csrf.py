@@ -12,6 +12,9 @@ from marketplace.lessons import get_lesson
 from marketplace.models import Listing
 from tests.helpers import every_cell
 
+# Origin checks and forms: decided before any query. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 BROWSER_EXPLOIT_LIMIT = 15
 LESSON = get_lesson("csrf")
 STAGES = [s.slug for s in LESSON.stages]

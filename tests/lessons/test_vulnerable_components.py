@@ -13,6 +13,9 @@ from marketplace.lessons import get_lesson
 from marketplace.lessons.vulnerable_components import commands, osv
 from tests.helpers import every_cell
 
+# Advisories and the markdown renderer: no SQL involved. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 LESSON = get_lesson("vulnerable-components")
 STAGES = [s.slug for s in LESSON.stages]
 LOCK = Path(marketplace.__file__).parent / "requirements-lock.txt"

@@ -9,29 +9,22 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 
+from marketplace.gunicorn_server import Server, free_port
+from marketplace.gunicorn_server import gunicorn as start_gunicorn
+
 REQUIRE_POSTGRES = os.environ.get("MARKETPLACE_REQUIRE_POSTGRES") == "1"
 SECRET = "reliability-test-secret"
 HOST = "127.0.0.1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def unavailable(message: str):
@@ -79,93 +72,18 @@ def create_users(url: str, count: int, password: str) -> list[tuple[int, str]]:
     return result
 
 
-# Each worker reports when it has loaded the app: marketplace.wsgi applies
-# MARKETPLACE_STAGES as every worker boots, so a test that switches a stage before all
-# workers are up could see a late worker reset it.
-READY_HOOK = """
-import os, pathlib
-
-def post_worker_init(worker):
-    pathlib.Path(os.environ["MP_TEST_READY_DIR"], str(worker.pid)).touch()
-"""
-
-
-@dataclass
-class Gunicorn:
-    base: str
-    process: subprocess.Popen
-    log: Path
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
 @contextmanager
-def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[Gunicorn]:
-    """``gunicorn marketplace.wsgi:app`` on a free loopback port; killed afterwards."""
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="mp-gunicorn-"))
-    log = folder / "gunicorn.log"
-    ready = folder / "ready"
-    ready.mkdir()
-    (folder / "hook.py").write_text(READY_HOOK)
+def gunicorn(database_url: str, workers: int = 2, **env: str) -> Iterator[Server]:
+    """``gunicorn marketplace.wsgi:app`` on a free loopback port; stopped afterwards."""
     environment = {
-        **os.environ,
         "MARKETPLACE_DATABASE_URL": database_url,
         "MARKETPLACE_ENV": "development",
         "MARKETPLACE_SECRET_KEY": SECRET,
         "MARKETPLACE_STAGES": "",
         **env,
-        "MP_TEST_READY_DIR": str(ready),
     }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(folder / "hook.py"),
-        "--workers",
-        str(workers),
-        "--bind",
-        f"{HOST}:{port}",
-        "--timeout",
-        "30",
-        "--graceful-timeout",
-        "5",
-        "--log-level",
-        "warning",
-        "marketplace.wsgi:app",
-    ]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, env=environment, stdout=out, stderr=out)
-    server = Gunicorn(f"http://{HOST}:{port}", process, log)
-    try:
-        deadline = time.monotonic() + 30
-        while len(list(ready.iterdir())) < workers:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("not every gunicorn worker was up within 30 s")
-            time.sleep(0.1)
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited:\n{server.output()[-3000:]}")
-            try:
-                requests.get(server.base + "/listings/", timeout=2)
-                break
-            except requests.RequestException:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not answer within 30 s") from None
-                time.sleep(0.2)
+    with start_gunicorn(workers=workers, env=environment, probe="/listings/") as server:
         yield server
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def postgres_binaries() -> Path | None:
