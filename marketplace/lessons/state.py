@@ -206,7 +206,6 @@ def active(slug: str) -> Any: ...
 # fmt: on
 
 
-@overload
 def active(slug: str) -> Any:
     """The active stage's module, checked against the lesson's seam Protocol."""
     # Lab/test only: ``fix check`` grades a learner's module in a scratch app through
