@@ -5,6 +5,12 @@ The shared interface (issue 13). Each lesson package has a ``challenges.py`` wit
 lesson's own code calls :func:`solved` where the server *observes the attack's effect*:
 never from the learner's word, never from a stage's name, never inside a stage module
 (detection must work the same whichever stage, the learner's own included, is active).
+
+A lesson's ``challenges.py`` may also define ``install(app)``: called once per app in lab
+mode (``marketplace.lab.challenges.install``) to connect its detector hooks, e.g. to
+Flask's ``request_finished``. Detectors keep their in-memory state in :func:`lab_memory`.
+Solves are written at the request's teardown; progress, notices and the score board are
+the lab's (``marketplace.lab.progress``, ``/lab/progress.json``, ``marketplace progress``).
 """
 
 from __future__ import annotations

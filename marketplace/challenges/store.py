@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -41,6 +41,8 @@ def queue_solve(lesson: str, exploit: str, evidence: str) -> None:
     if not has_request_context():
         log.warning("challenge %s/%s solved outside a request: not recorded", lesson, exploit)
         return
+    if not current_app.config.get("LAB_ENABLED"):
+        return  # challenges are a lab feature: production records nothing
     solve = (current_learner(), lesson, exploit, BY_LAB if by_lab() else BY_LEARNER)
     g.setdefault(_QUEUE, {}).setdefault(solve, " ".join(str(evidence).split())[:EVIDENCE_MAX])
 

@@ -10,6 +10,14 @@ from marketplace.passwords import ranked_common_passwords
 
 from .helpers import csrf, post_form, solved_by
 
+
+@pytest.fixture
+def backend():
+    """SQLite only: what this module checks does not depend on the database (the
+    PostgreSQL copies of the deauthentication and SQL tests record solves there too)."""
+    return "sqlite"
+
+
 LESSON = "broken-authentication"
 VICTIM = "brute-force@challenge.example.com"
 
@@ -61,13 +69,16 @@ def test_timing_enumeration_by_hand(app, client, set_stage, stage, solvable):
     fastest = {}
     for email in emails:
         times = []
-        for _ in range(3):  # the fastest of three: load on the machine only adds time
+        for _ in range(5):  # the fastest of five: load on the machine only adds time
             start = time.perf_counter()
             _try_login(attacker, token, email, "not-it")
             times.append(time.perf_counter() - start)
         fastest[email] = min(times)
-    middle = (max(fastest.values()) + min(fastest.values())) / 2
-    slow = {email for email, seconds in fastest.items() if seconds > middle}
+    # Split where the sorted times jump the most: the slow side verified a password hash.
+    ordered = sorted(fastest.values())
+    gaps = [(later - earlier, later) for earlier, later in zip(ordered, ordered[1:], strict=False)]
+    threshold = max(gaps)[1]
+    slow = {email for email, seconds in fastest.items() if seconds >= threshold}
     _answer(client, "timing-enumeration", slow)
     assert solved_by(client, LESSON, "timing-enumeration") == ("learner" if solvable else None)
 
@@ -79,7 +90,7 @@ def test_online_brute_force_by_hand(app, client, set_stage, stage, solvable):
     attacker = app.test_client()
     token = csrf(attacker, "/user/login")
     found = None
-    for password in ranked_common_passwords()[:100]:
+    for password in ranked_common_passwords()[:50]:
         reply = _try_login(attacker, token, VICTIM, password)
         if reply.status_code == 302:
             found = password

@@ -9,6 +9,13 @@ from .helpers import PASSWORD, login, post_form, signup, solved_by
 LESSON = "broken-deauthentication"
 
 
+@pytest.fixture
+def backend():
+    """SQLite only, to keep CI short: the detector reads the same session rows through
+    SQLAlchemy on both databases (the ordinary-use and SQL tests run on PostgreSQL too)."""
+    return "sqlite"
+
+
 def _victim(app, email: str = "victim@example.com"):
     first = app.test_client()
     signup(first, "Vic Tim", email)

@@ -12,6 +12,14 @@ from marketplace.lessons.vulnerable_components import osv
 
 from .helpers import post_form, solved_by
 
+
+@pytest.fixture
+def backend():
+    """SQLite only: what this module checks does not depend on the database (the
+    PostgreSQL copies of the deauthentication and SQL tests record solves there too)."""
+    return "sqlite"
+
+
 LESSON = "vulnerable-components"
 SNAPSHOT = Path(osv.__file__).parent / "advisories" / "osv-subset.json"
 

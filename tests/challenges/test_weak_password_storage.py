@@ -12,6 +12,14 @@ from marketplace.passwords import ranked_common_passwords
 
 from .helpers import login, solved_by
 
+
+@pytest.fixture
+def backend():
+    """SQLite only: what this module checks does not depend on the database (the
+    PostgreSQL copies of the deauthentication and SQL tests record solves there too)."""
+    return "sqlite"
+
+
 LESSON = "weak-password-storage"
 COMMON = "breach-common@challenge.example.com"
 DEEPER = "breach-deeper@challenge.example.com"

@@ -7,7 +7,7 @@ The rules (the lesson text's "Challenge" section says them):
   have accounts the lab made with random passwords; the answer is exactly the registered
   ones. One list for the messages, another for the timing.
 - ``online-brute-force``: the lab's victim ``brute-force@challenge.example.com`` has a
-  common password picked at random between ranks 40 and 60 of the common-password list
+  common password picked at random between ranks 25 and 35 of the common-password list
   and shown nowhere. A login that succeeds as that victim after at least
   :data:`MIN_FAILURES` failed logins on it (since its password was set, in this process)
   solves it. Ordinary use never logs in as a victim whose password nobody was told; at
@@ -31,7 +31,7 @@ from marketplace.passwords import ranked_common_passwords
 LESSON = "broken-authentication"
 CANDIDATES = 10
 BRUTE_FORCE_VICTIM = challenge_email("brute-force")
-BRUTE_FORCE_RANKS = (40, 60)
+BRUTE_FORCE_RANKS = (25, 35)
 MIN_FAILURES = 20
 _EMAIL = re.compile(r"[^\s,;]+@[^\s,;]+")
 _NAMES = (
@@ -159,7 +159,7 @@ CHALLENGES = (
         hints=(
             "People choose common passwords.",
             "Try the most common passwords against the login form, one after another.",
-            "At verbose-errors or generic-errors nothing stops a script trying the 100 "
+            "At verbose-errors or generic-errors nothing stops a script trying the 50 "
             "most common passwords (zxcvbn's list) in order.",
         ),
     ),

@@ -35,7 +35,7 @@ LESSON = "broken-deauthentication"
 # The form that ends a session, and the challenge a replay after it solves.
 ENDINGS = {
     "user.logout": "replay-after-logout",
-    "user.change_password": "replay-after-password-change",
+    "user.change_password": "replay-after-password-change",  # nosec B105 - a challenge name
     "user.delete": "replay-after-delete",
 }
 LEDGER_MAX = 10_000  # oldest forgotten first: bounded memory whatever the traffic
