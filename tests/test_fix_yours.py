@@ -7,13 +7,13 @@ import pytest
 from marketplace.cli import lab_list
 from marketplace.lessons import get_lesson, state, workspace
 
+# Loading the learner's file is the same on every database. One backend is enough.
+pytestmark = pytest.mark.one_backend
+
 VERSION = """
 from datetime import datetime
 
 from ..rawsql import like_pattern  # a relative import: resolves to the lesson's package
-
-# Loading the learner's file is the same on every database. One backend is enough.
-pytestmark = pytest.mark.one_backend
 
 
 def create_listing(title: str, description: str, user_id: int) -> None:
