@@ -76,13 +76,22 @@ def _setup(cfg, info: dict, datasets: dict) -> list[str]:
     ]
 
 
+def _test_time() -> list[str]:
+    path = Path(__file__).with_name("test_time.md")
+    if not path.exists():
+        return ["(no measurement recorded)", ""]
+    return [*path.read_text().strip().splitlines(), ""]
+
+
 def _not_yet() -> list[str]:
     return [
         "## 6. Test time",
         "",
         "**Not measured by `make bench`** (a whole test run would double the bench's time): "
-        "`time make test` on a fresh clone; the last figures are in the note on issue 16.",
+        "`time make test` on a fresh clone. The last hand-made measurement, copied from "
+        "`bench/test_time.md`:",
         "",
+        *_test_time(),
         "## 7. A busy lab",
         "",
         "**Not measured yet**: 40 simulated learners solving challenges need the challenges, "

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from ..rawsql import like_pattern  # a relative import: resolves to the lesson's package
 
+
 def create_listing(title: str, description: str, user_id: int) -> None:
     raise RuntimeError("not written yet")
 
