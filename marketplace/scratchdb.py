@@ -17,6 +17,7 @@ import atexit
 import shutil
 import sqlite3
 import tempfile
+import uuid
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -55,6 +56,7 @@ def prepare(key: str | None, target: Path, build: Callable[[], None]) -> None:
         return
     build()
     if key is not None:
-        template = _template_folder() / f"{len(_templates)}.sqlite"
+        # A name of its own: never a file another key's template already uses.
+        template = _template_folder() / f"{uuid.uuid4().hex}.sqlite"
         _copy(target, template)
         _templates[key] = template
