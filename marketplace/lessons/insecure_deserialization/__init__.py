@@ -12,8 +12,8 @@ LESSON = Lesson(
     seam=InsecureDeserializationSeam,
     package=__name__,
     stages=(
-        Stage("pickle", "14/code", "The backup is a pickle: restoring one runs its code."),
-        Stage("yaml-load", "14/fix", "The backup is YAML read with yaml.load and yaml.Loader."),
+        Stage("pickle", "beyond", "The backup is a pickle: restoring one runs its code."),
+        Stage("yaml-load", "beyond", "The backup is YAML read with yaml.load and yaml.Loader."),
         Stage("json-schema", "beyond", "JSON checked against a schema, with size limits."),
     ),
     exploits=(

@@ -14,12 +14,12 @@ LESSON = Lesson(
     stages=(
         Stage(
             "render-user-template",
-            "13/code",
+            "beyond",
             "The greeting is a template: render_template_string with the app's context.",
         ),
         Stage(
             "sandboxed",
-            "13/fix",
+            "beyond",
             "Jinja2's SandboxedEnvironment with only {{ name }} and {{ count }}.",
         ),
         Stage("placeholders", "beyond", "No template engine: two placeholders replaced as text."),

@@ -1,4 +1,4 @@
-"""14/code: the backup is a pickle (base64, so it downloads as text).
+"""The backup is a pickle (base64, so it downloads as text).
 
 Unsafe: ``pickle.loads`` rebuilds whatever objects the file describes, and a pickle can
 describe "call this function with these arguments" (``__reduce__``). Restoring a crafted

@@ -1,4 +1,4 @@
-"""14/fix: the backup is YAML, read back with ``yaml.load``.
+"""The backup is YAML, read back with ``yaml.load``.
 
 Fixes the pickle: a pickle is no longer read, so a crafted pickle is just a string.
 

@@ -1,4 +1,4 @@
-"""13/code: the greeting is rendered as a Jinja2 template with Flask's own environment.
+"""The greeting is rendered as a Jinja2 template with Flask's own environment.
 
 Unsafe: the seller's text *is* the template. ``render_template_string`` gives it
 everything a page template has: ``config`` (so ``{{ config.SECRET_KEY }}`` prints the key

@@ -1,4 +1,4 @@
-"""13/fix: Jinja2's SandboxedEnvironment, with only the two values the greeting may use.
+"""Jinja2's SandboxedEnvironment, with only the two values the greeting may use.
 
 Fixes reading the config and running code: the template sees ``name`` and ``count`` and
 nothing else (no ``config``, no ``request``, no Flask globals), and the sandbox refuses
