@@ -3,11 +3,7 @@
 from __future__ import annotations
 
 import io
-import json
-import os
 import shutil
-import subprocess
-import sys
 import tarfile
 import tempfile
 from pathlib import Path
@@ -17,6 +13,7 @@ import pytest
 from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import get_lesson
 from tests.helpers import every_cell
+from tests.helpers.static import bandit_rules, run_in_production
 
 LESSON = get_lesson("command-injection")
 STAGES = [s.slug for s in LESSON.stages]
@@ -127,22 +124,10 @@ def test_fixed_stage_takes_shell_and_option_text_as_a_name(user):
     shutil.rmtree(folder)
 
 
-def _bandit(path: Path) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bandit", "-q", "-f", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    return {r["test_id"] for r in json.loads(done.stdout)["results"]}
-
-
 @pytest.mark.parametrize("backend", ["sqlite"])  # static analysis: once is enough
 def test_bandit_reports_b602_exactly_in_the_shell_stages(backend):
     for stage in STAGES:
-        found = _bandit(LESSON.folder / "stages" / f"{LESSON.stage(stage).module_name}.py")
+        found = bandit_rules(LESSON.folder / "stages" / f"{LESSON.stage(stage).module_name}.py")
         if stage in VULNERABLE:
             assert "B602" in found, f"bandit missed shell=True in {stage}: {found}"
         else:
@@ -151,22 +136,7 @@ def test_bandit_reports_b602_exactly_in_the_shell_stages(backend):
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_production_refuses_the_shell_stage(backend, tmp_path):
-    env = {
-        **os.environ,
-        "MARKETPLACE_ENV": "production",
-        "MARKETPLACE_SECRET_KEY": "k" * 64,
-        "MARKETPLACE_STAGES": "command-injection=shell-string",
-        "MARKETPLACE_DATABASE_URL": f"sqlite:///{tmp_path}/prod.sqlite",
-    }
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("marketplace")), "run", "--port", "1"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        cwd=tmp_path,
-        check=False,
-    )
+    done = run_in_production(tmp_path, "command-injection=shell-string")
     assert done.returncode == 1, (done.returncode, done.stderr)
     assert "refuses vulnerable stages (command-injection=shell-string)" in done.stderr
     assert "Traceback" not in done.stderr

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 import base64
 import io
-import json
-import os
 import pickle
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -20,6 +16,7 @@ from marketplace.lessons.insecure_deserialization.backup import MAX_BACKUP_BYTES
 from marketplace.models import Listing
 from tests.challenges.helpers import csrf, login, signup, solved_by
 from tests.helpers import count, every_cell, listing_ids
+from tests.helpers.static import bandit_rules, run_in_production
 
 LESSON = get_lesson("insecure-deserialization")
 STAGES = [s.slug for s in LESSON.stages]
@@ -130,45 +127,18 @@ def test_a_too_large_file_is_refused_before_reading(app, user):
     assert "The file is too large: at most 512 KiB per restore." in reply.get_data(as_text=True)
 
 
-def _bandit(path: Path) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bandit", "-q", "-f", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    return {r["test_id"] for r in json.loads(done.stdout)["results"]}
-
-
 @pytest.mark.parametrize("backend", ["sqlite"])  # static analysis: once is enough
 def test_bandit_names_the_loader_in_each_vulnerable_stage(backend):
     rules = {"pickle": {"B301", "B403"}, "yaml-load": {"B506"}, "json-schema": set()}
     for stage, expected in rules.items():
-        found = _bandit(LESSON.folder / "stages" / f"{LESSON.stage(stage).module_name}.py")
+        found = bandit_rules(LESSON.folder / "stages" / f"{LESSON.stage(stage).module_name}.py")
         assert found == expected, (stage, found)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("stage", VULNERABLE)
 def test_production_refuses_the_vulnerable_stages(backend, tmp_path, stage):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    environ.update(
-        MARKETPLACE_ENV="production",
-        MARKETPLACE_SECRET_KEY="k" * 64,
-        MARKETPLACE_STAGES=f"{LESSON.slug}={stage}",
-        MARKETPLACE_DATABASE_URL=f"sqlite:///{tmp_path}/prod.sqlite",
-    )
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("marketplace")), "run", "--port", "1"],
-        env=environ,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_in_production(tmp_path, f"{LESSON.slug}={stage}")
     assert done.returncode == 1, done.stderr
     assert f"refuses vulnerable stages ({LESSON.slug}={stage})" in done.stderr
 

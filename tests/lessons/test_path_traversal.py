@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -15,6 +14,7 @@ from marketplace.exploits.runner import run_exploit
 from marketplace.lessons import get_lesson
 from marketplace.photo_client import new_listing, photo_src, tiny_png, upload_photo
 from tests.helpers import every_cell
+from tests.helpers.static import run_in_production
 
 LESSON = get_lesson("path-traversal")
 STAGES = [s.slug for s in LESSON.stages]
@@ -166,22 +166,7 @@ def test_bandit_has_no_rule_for_these_paths_and_flags_nothing():
 
 def test_production_refuses_the_vulnerable_stages(tmp_path):
     for stage in STAGES[:-1]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-        env.update(
-            MARKETPLACE_ENV="production",
-            MARKETPLACE_SECRET_KEY="k" * 64,
-            MARKETPLACE_STAGES=f"{LESSON.slug}={stage}",
-            MARKETPLACE_DATABASE_URL=f"sqlite:///{tmp_path}/p.sqlite",
-        )
-        done = subprocess.run(
-            [str(Path(sys.executable).parent / "marketplace"), "run", "--port", "1"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_in_production(tmp_path, f"{LESSON.slug}={stage}")
         assert done.returncode == 1, done.stderr
         assert f"refuses vulnerable stages ({LESSON.slug}={stage})" in done.stderr
 

@@ -4,12 +4,10 @@ other spellings, and the challenges by hand."""
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -19,6 +17,7 @@ from marketplace.lessons.ssrf.loopback_servers import allowed, serve
 from marketplace.photo_client import new_listing, photo_by_url, photo_src, tiny_png
 from marketplace.photos import PhotoError, read_bounded
 from tests.helpers import every_cell
+from tests.helpers.static import run_in_production
 
 LESSON = get_lesson("ssrf")
 STAGES = [s.slug for s in LESSON.stages]
@@ -181,22 +180,7 @@ def test_bandit_has_no_rule_for_ssrf_and_flags_nothing():
 
 def test_production_refuses_the_vulnerable_stages(tmp_path):
     for stage in STAGES[:-1]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-        env.update(
-            MARKETPLACE_ENV="production",
-            MARKETPLACE_SECRET_KEY="k" * 64,
-            MARKETPLACE_STAGES=f"{LESSON.slug}={stage}",
-            MARKETPLACE_DATABASE_URL=f"sqlite:///{tmp_path}/p.sqlite",
-        )
-        done = subprocess.run(
-            [str(Path(sys.executable).parent / "marketplace"), "run", "--port", "1"],
-            env=env,
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        done = run_in_production(tmp_path, f"{LESSON.slug}={stage}")
         assert done.returncode == 1, done.stderr
         assert f"refuses vulnerable stages ({LESSON.slug}={stage})" in done.stderr
 

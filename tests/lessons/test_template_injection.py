@@ -3,12 +3,6 @@ production refusal, and each challenge solved by hand."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +11,7 @@ from marketplace.lessons import get_lesson
 from marketplace.models import User
 from tests.challenges.helpers import login, post_form, signup, solved_by
 from tests.helpers import every_cell, scalar
+from tests.helpers.static import bandit_rules, run_in_production
 
 LESSON = get_lesson("template-injection")
 STAGES = [s.slug for s in LESSON.stages]
@@ -105,24 +100,12 @@ def test_a_greeting_saved_under_another_stage_is_shown_as_an_error(app, set_stag
     assert scalar(app, select(User.greeting).where(User.email == user[1])) == "{{ name | upper }}"
 
 
-def _bandit(path: Path) -> set[str]:
-    done = subprocess.run(
-        [sys.executable, "-m", "bandit", "-q", "-f", "json", str(path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode in (0, 1), done.stderr
-    return {r["test_id"] for r in json.loads(done.stdout)["results"]}
-
-
 @pytest.mark.parametrize("backend", ["sqlite"])  # static analysis: once is enough
 def test_bandit_flags_the_engine_stages_and_not_placeholders(backend):
     # bandit has no rule for template injection; B704 (Markup on untrusted data) is what it
     # sees in both engine stages, and the fixed stage's Markup("") is a literal.
     for stage in STAGES:
-        found = _bandit(LESSON.folder / "stages" / f"{LESSON.stage(stage).module_name}.py")
+        found = bandit_rules(LESSON.folder / "stages" / f"{LESSON.stage(stage).module_name}.py")
         if stage in VULNERABLE:
             assert "B704" in found, f"bandit missed Markup(render(...)) in {stage}"
         else:
@@ -132,22 +115,7 @@ def test_bandit_flags_the_engine_stages_and_not_placeholders(backend):
 @pytest.mark.parametrize("backend", ["sqlite"])
 @pytest.mark.parametrize("stage", VULNERABLE)
 def test_production_refuses_the_vulnerable_stages(backend, tmp_path, stage):
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("MARKETPLACE_")}
-    environ.update(
-        MARKETPLACE_ENV="production",
-        MARKETPLACE_SECRET_KEY="k" * 64,
-        MARKETPLACE_STAGES=f"{LESSON.slug}={stage}",
-        MARKETPLACE_DATABASE_URL=f"sqlite:///{tmp_path}/prod.sqlite",
-    )
-    done = subprocess.run(
-        [str(Path(sys.executable).with_name("marketplace")), "run", "--port", "1"],
-        env=environ,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = run_in_production(tmp_path, f"{LESSON.slug}={stage}")
     assert done.returncode == 1, done.stderr
     assert f"refuses vulnerable stages ({LESSON.slug}={stage})" in done.stderr
 
