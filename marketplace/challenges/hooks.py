@@ -12,6 +12,8 @@ import hashlib
 import logging
 from collections import OrderedDict
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from . import lab_memory
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,8 @@ def guarded(hook):
     def wrapper(response, *args, **kwargs):
         try:
             hook(response, *args, **kwargs)
+        except SQLAlchemyError as exc:  # the database is down: one line, not a traceback
+            log.warning("challenge detector %s skipped: %s", hook.__name__, type(exc).__name__)
         except Exception:  # a detector's bug must not become the learner's 500
             log.exception("challenge detector %s failed", hook.__name__)
         return response
