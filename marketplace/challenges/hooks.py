@@ -12,7 +12,9 @@ import hashlib
 import logging
 from collections import OrderedDict
 
+from flask import request
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
 
 from . import lab_memory
 
@@ -34,6 +36,16 @@ def guarded(hook):
         return response
 
     return wrapper
+
+
+def form_field(name: str) -> str:
+    """A field of the request's form, or "" when the body cannot be read (too large,
+    malformed): a detector watching a refused request has nothing to see, and must not
+    turn the view's own 413 into a 500."""
+    try:
+        return request.form.get(name, "")
+    except HTTPException:
+        return ""
 
 
 def fingerprint(secret: str) -> str:

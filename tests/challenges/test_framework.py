@@ -244,3 +244,14 @@ def test_the_attack_button_records_its_solves_for_the_learner_as_shown_by_the_la
     by = {c["exploit"]: c["by"] for c in body["challenges"] if c["lesson"] == DEAUTH}
     assert by["replay-after-logout"] == "lab"
     assert "learner" not in by.values()
+
+
+@pytest.mark.parametrize(
+    "path", ["/user/login", "/listings/create", "/user/signup", "/listings/upload"]
+)
+def test_a_body_too_large_is_a_413_with_the_detectors_watching(client, path):
+    """The detectors read the form of the requests they watch; a body over the limit must
+    stay the app's own 413, not become a 500 in a detector (the fuzzer found this)."""
+    body = b"email=" + b"x" * (2 * 1024 * 1024)
+    answer = client.post(path, data=body, content_type="application/x-www-form-urlencoded")
+    assert answer.status_code == 413, (path, answer.status_code)

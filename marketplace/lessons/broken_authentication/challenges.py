@@ -24,6 +24,7 @@ from flask import request, request_finished
 
 from marketplace.challenges import Challenge, lab_memory, solved
 from marketplace.challenges.accounts import challenge_email, set_account
+from marketplace.challenges.hooks import form_field
 from marketplace.models import User
 from marketplace.password_storage import hash_password
 from marketplace.passwords import ranked_common_passwords
@@ -101,7 +102,7 @@ def watch(sender, response, **_extra) -> None:
     """``request_finished``: count failed logins on the victim; a success after many."""
     if request.endpoint != "user.login" or request.method != "POST":
         return
-    if User.normalise_email(request.form.get("email", "")) != BRUTE_FORCE_VICTIM:
+    if User.normalise_email(form_field("email")) != BRUTE_FORCE_VICTIM:
         return
     succeeded = response.status_code in (302, 303) and "/user/login" not in (
         response.location or ""

@@ -26,6 +26,7 @@ from markupsafe import escape
 from sqlalchemy import event, select, text
 
 from marketplace.challenges import Challenge, lab_memory, solved
+from marketplace.challenges.hooks import form_field
 from marketplace.extensions import db
 from marketplace.models import Listing, User
 
@@ -116,8 +117,8 @@ def _quoted(*values: str) -> bool:
 
 
 def _check_created_listing(response) -> None:
-    title = request.form.get("title", "")
-    description = request.form.get("description", "")
+    title = form_field("title")
+    description = form_field("description")
     login = g.get("login")
     if response.status_code not in (302, 303) or login is None:
         return
@@ -155,7 +156,7 @@ def _check_search(response, q: str) -> None:
 def watch(sender, response, **_extra) -> None:
     """``request_finished``: the listing form and quoted searches only."""
     if request.endpoint == "listings.create" and request.method == "POST":
-        fields = (request.form.get("title", ""), request.form.get("description", ""))
+        fields = (form_field("title"), form_field("description"))
         if _quoted(*fields) or any(BACKSLASH in value for value in fields):
             _check_created_listing(response)
     elif request.endpoint == "listings.index":

@@ -25,6 +25,7 @@ from flask import request, request_finished
 
 from marketplace.challenges import Challenge, lab_memory, solved
 from marketplace.challenges.accounts import challenge_email, set_account
+from marketplace.challenges.hooks import form_field
 from marketplace.models import User
 from marketplace.password_storage import hash_password
 from marketplace.passwords import ranked_common_passwords
@@ -114,7 +115,7 @@ def watch(sender, response, **_extra) -> None:
         return
     if response.status_code not in DONE or "/user/login" in (response.location or ""):
         return
-    email = User.normalise_email(request.form.get("email", ""))
+    email = User.normalise_email(form_field("email"))
     if email not in VICTIMS:
         return
     with _lock:
