@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+import subprocess  # nosec B404 - only its exceptions: this module runs no program
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 CSV_NAME = "listings.csv"
@@ -25,6 +27,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 class ExportError(ValueError):
     """The archive could not be made; the message says why (HTTP 400)."""
+
+
+@contextmanager
+def tar_failures() -> Iterator[None]:
+    """Turn a failed or slow ``tar`` run by a stage into an :class:`ExportError` message."""
+    try:
+        yield
+    except subprocess.CalledProcessError as failed:
+        raise ExportError(
+            f"tar could not make the archive (exit status {failed.returncode})."
+        ) from None
+    except subprocess.TimeoutExpired:
+        raise ExportError(f"Making the archive took longer than {TAR_SECONDS} s.") from None
 
 
 def filename_problem(filename: str) -> str | None:

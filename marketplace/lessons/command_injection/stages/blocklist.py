@@ -1,4 +1,4 @@
-"""12/fix: the same shell line, but file names with ``;``, ``&`` or ``|`` are refused.
+"""The same shell line, but file names with ``;``, ``&`` or ``|`` are refused.
 
 Still unsafe: a blocklist names the characters its author thought of. The shell has more
 ways to run a command than to chain one: ``$(command)`` and backticks are command
@@ -9,7 +9,7 @@ substitution, and they run inside double quotes. (It also refuses honest names s
 import subprocess
 from pathlib import Path
 
-from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError
+from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError, tar_failures
 
 BLOCKED = frozenset(";&|")
 
@@ -18,7 +18,7 @@ def build_archive(folder: Path, filename: str) -> Path:
     if BLOCKED & set(filename):  # VULNERABLE: $( ) and backticks are not on the list
         raise ExportError("The file name cannot contain ; & or |.")
     command = f'tar -czf "{filename}" {CSV_NAME}'  # VULNERABLE: still user text in shell code
-    try:
+    with tar_failures():
         subprocess.run(
             command,
             shell=True,  # VULNERABLE: the shell still parses the line
@@ -28,10 +28,4 @@ def build_archive(folder: Path, filename: str) -> Path:
             stderr=subprocess.DEVNULL,
             check=True,
         )
-    except subprocess.CalledProcessError as failed:
-        raise ExportError(
-            f"tar could not make the archive (exit status {failed.returncode})."
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"Making the archive took longer than {TAR_SECONDS} s.") from None
     return folder / filename

@@ -1,4 +1,4 @@
-"""12/code: ``tar`` runs through a shell, with the seller's file name pasted into the line.
+"""``tar`` runs through a shell, with the seller's file name pasted into the line.
 
 Unsafe: ``shell=True`` hands the whole string to ``/bin/sh``, which reads it as a program.
 The double quotes keep names with spaces working, and that is all they do: a name that
@@ -9,12 +9,12 @@ even inside the quotes. Whatever the web server's account may do, the seller may
 import subprocess
 from pathlib import Path
 
-from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError
+from marketplace.exports import CSV_NAME, TAR_SECONDS, tar_failures
 
 
 def build_archive(folder: Path, filename: str) -> Path:
     command = f'tar -czf "{filename}" {CSV_NAME}'  # VULNERABLE: user text inside shell code
-    try:
+    with tar_failures():
         # VULNERABLE: shell=True makes /bin/sh parse the line: ; $( ) ` | & all work
         subprocess.run(
             command,
@@ -25,10 +25,4 @@ def build_archive(folder: Path, filename: str) -> Path:
             stderr=subprocess.DEVNULL,
             check=True,
         )
-    except subprocess.CalledProcessError as failed:
-        raise ExportError(
-            f"tar could not make the archive (exit status {failed.returncode})."
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"Making the archive took longer than {TAR_SECONDS} s.") from None
     return folder / filename

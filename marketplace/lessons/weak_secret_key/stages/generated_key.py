@@ -1,4 +1,4 @@
-"""17/fix (and the next step's code): the cookie is signed with the app's random secret key.
+"""The cookie is signed with the app's random secret key.
 
 The key is 32 random bytes (``MARKETPLACE_SECRET_KEY``, or generated once into the
 instance folder's ``secret_key`` file, mode 0600), so no wordlist finds it. Still unsafe:

@@ -1,4 +1,4 @@
-"""17/code: the "remember me" cookie is signed with a key written in the source.
+"""The "remember me" cookie is signed with a key written in the source.
 
 Unsafe twice over. The key is in the code, so everyone who has the code (a public
 repository, a leaked backup, a former employee) can sign a cookie for any user. And it is a

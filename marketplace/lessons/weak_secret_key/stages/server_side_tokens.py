@@ -1,4 +1,4 @@
-"""17/fix: the cookie is a random token; the database keeps only its SHA-256.
+"""The cookie is a random token; the database keeps only its SHA-256.
 
 Safe: there is no key to crack or to leak. A token means something only while its hash is
 in the ``remember_tokens`` table, so a forged value matches nothing, a copy of the table
