@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import subprocess
@@ -22,6 +21,7 @@ from marketplace.lessons.weak_secret_key.features import FEATURES
 from marketplace.lessons.weak_secret_key.tokens import digest
 from marketplace.models import RememberToken, User
 from tests.helpers import every_cell
+from tests.helpers.static import bandit_rules
 
 LESSON = get_lesson("weak-secret-key")
 STAGES = [s.slug for s in LESSON.stages]
@@ -262,15 +262,7 @@ STAGE_DIR = Path(LESSON.folder) / "stages"
 def test_bandit_flags_the_hard_coded_secret_only(backend):
     found = {}
     for stage in STAGES:
-        path = STAGE_DIR / f"{LESSON.stage(stage).module_name}.py"
-        done = subprocess.run(
-            [sys.executable, "-m", "bandit", "-q", "-f", "json", str(path)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        found[stage] = {r["test_id"] for r in json.loads(done.stdout)["results"]}
+        found[stage] = bandit_rules(STAGE_DIR / f"{LESSON.stage(stage).module_name}.py")
     assert found["hard-coded-key"] == {"B105"}  # hardcoded_password_string
     assert found["generated-key"] == set() and found["server-side-tokens"] == set()
 
