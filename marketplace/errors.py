@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -53,14 +53,29 @@ def _sql_error(exc: Exception) -> bool:
     return getattr(getattr(exc, "orig", None), "sqlite_errorname", None) == "SQLITE_ERROR"
 
 
+def _database_answers() -> bool:
+    """Whether a fresh connection can run ``SELECT 1``: asked only after an error, to tell
+    an outage from a bug. Bounded by the engine's connect timeout (see create_app)."""
+    rollback_quietly()
+    try:
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except SQLAlchemyError:
+        return False
+    return True
+
+
 def register(app) -> None:
     app.register_error_handler(HTTPException, error_response)
 
     @app.errorhandler(DBAPIError)
     def database_error(exc):
         # A lost connection can surface as any driver error class (InterfaceError
-        # "connection is closed", ...): that is an outage too. Anything else is our bug.
+        # "connection is closed", ...): that is an outage too. Anything else is our bug,
+        # unless the database turns out not to answer at all (then the cause is the outage).
         if exc.connection_invalidated or isinstance(exc, InterfaceError):
+            return database_unavailable(exc)
+        if not _database_answers():
             return database_unavailable(exc)
         return unexpected(exc)
 
@@ -72,6 +87,15 @@ def register(app) -> None:
         log.error("database unavailable: %s", exc.__class__.__name__)
         rollback_quietly()
         return error_response(ServiceUnavailable())
+
+    @app.errorhandler(SQLAlchemyError)
+    def session_error(exc):
+        # Not a driver error: the ORM's own (a transaction left broken by a connection
+        # that died mid-flush, a result whose cursor went with it). While the database
+        # does not answer that is the outage's doing; otherwise it is our bug.
+        if not _database_answers():
+            return database_unavailable(exc)
+        return unexpected(exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -153,7 +153,7 @@ def test_database_outage_answers_503_and_recovers_without_losing_writes():
     assert all(seconds < ANSWER_WITHIN for _, _, _, seconds, _ in load.answers)
     assert not load.errors, load.errors[:5]  # no timeouts, no dropped connections
     statuses = Counter((kind, status) for _, kind, status, _, _ in load.answers)
-    assert {status for _, status in statuses} <= {200, 302, 503}, (statuses, log[-3000:])
+    assert {status for _, status in statuses} <= {200, 302, 503}, _explain(statuses, load, log)
     assert not any("Traceback" in body for *_, body in load.answers)
     assert "Traceback" not in log, log[-3000:]
 
@@ -161,6 +161,23 @@ def test_database_outage_answers_503_and_recovers_without_losing_writes():
     assert len(load.created) >= 30
     missing = set(load.created) - stored
     assert not missing, f"{len(missing)} acknowledged listings are missing: {sorted(missing)[:5]}"
+
+
+def _explain(statuses: Counter, load: Load, log: str) -> str:
+    """What a failure needs to be diagnosed from CI's output alone: which requests, when
+    (relative to the first answer), and the server's own account of the errors."""
+    start = min(at for at, *_ in load.answers)
+    odd = [
+        f"{kind} at +{at - start:.2f}s -> {status}: {' '.join(body.split())[:200]}"
+        for at, kind, status, _, body in load.answers
+        if status not in (200, 302, 503)
+    ]
+    lines = log.splitlines()
+    first = next((i for i, line in enumerate(lines) if "Traceback" in line), len(lines))
+    return "\n".join(
+        [str(statuses), *odd[:5], "server log from the first traceback:"]
+        + lines[max(first - 2, 0) : first + 40]
+    )
 
 
 def _titles(url: str) -> set[str]:

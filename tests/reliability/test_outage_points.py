@@ -11,6 +11,10 @@ deterministically, in-process (SQLite and PostgreSQL drivers' own error classes)
 
 from __future__ import annotations
 
+from functools import partial
+
+from sqlalchemy.exc import DatabaseError, PendingRollbackError
+
 from marketplace.extensions import db
 
 from ..conftest import Browser
@@ -111,3 +115,28 @@ def test_every_point_of_failure_is_a_503_never_a_500(app, backend):
                 elif fail_at == 0 and reply.status != 503:
                     failures.append(f"{name}: nothing answered, yet {reply.status}")
     assert not failures, "\n".join(failures)
+
+
+def test_an_error_of_no_known_outage_class_is_a_503_only_while_the_database_is_away(app, backend):
+    """Drivers report some lost connections as a plain DatabaseError, and the ORM as its
+    own errors (a transaction that a dead connection left broken): the error handler asks
+    the database itself before calling the error a bug."""
+
+    def unclassified():
+        raise DatabaseError("SELECT 1", {}, Exception("the connection is lost"))
+
+    def orm_error():
+        raise PendingRollbackError("this transaction is inactive")
+
+    app.add_url_rule("/_test/unclassified", view_func=unclassified)
+    app.add_url_rule("/_test/orm-error", view_func=orm_error)
+    with app.app_context():
+        engine = db.engine
+    client = Browser(app)
+    with Outage(engine) as outage:
+        for path in ("/_test/unclassified", "/_test/orm-error"):
+            assert outage.run(partial(client.get, path), None).status == 500, path
+            away = outage.run(partial(client.get, path), 0)
+            assert away.status == 503, (path, away.status)
+            assert "database is not answering" in away.text
+            assert_no_traceback(away.text)
