@@ -75,40 +75,44 @@ def deep_cursor(dataset: Dataset) -> str:
 
 
 def session_cookie(server: Server, email: str, password: str) -> str:
-    """Sign up and log in over HTTP, as a browser would; returns the session cookie."""
-    cookie = ""
+    """Sign up and log in over HTTP, as a browser would; returns the Cookie header."""
+    jar: dict[str, str] = {}
+
+    def cookie() -> str:
+        return "; ".join(f"{name}={value}" for name, value in jar.items())
 
     def form(path: str, fields: dict) -> int:
-        nonlocal cookie
-        headers = {"Cookie": cookie} if cookie else {}
-        status, head, body = fetch(server.base + path, headers)
-        cookie = _cookie(head) or cookie
+        status, head, body = fetch(server.base + path, {"Cookie": cookie()} if jar else {})
+        _keep(jar, head)
         token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body)
         data = dict(fields, csrf_token=token.group(1).decode() if token else "")
 
         status, head, _ = fetch(
             server.base + path,
             {
-                "Cookie": cookie,
+                "Cookie": cookie(),
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Origin": server.base,
             },
             method="POST",
             body=urlencode(data),
         )
-        cookie = _cookie(head) or cookie
+        _keep(jar, head)
         return status
 
     signup = form("/user/signup", {"full_name": "Ben Chmark", "email": email, "password": password})
     login = form("/user/login", {"email": email, "password": password})
-    status, _, body = fetch(server.base + "/user/welcome", {"Cookie": cookie})
+    status, _, body = fetch(server.base + "/user/welcome", {"Cookie": cookie()})
     if (signup, login, status) != (302, 302, 200):
         raise RuntimeError(f"could not log in on {server.name}: {signup} {login} {status}")
-    return cookie
+    return cookie()
 
 
-def _cookie(headers: dict) -> str | None:
-    raw = headers.get("Set-Cookie") or headers.get("set-cookie")
-    if not raw or raw.startswith("session=;"):
-        return None
-    return raw.split(";", 1)[0]
+def _keep(jar: dict[str, str], headers: dict) -> None:
+    """Update the jar from every Set-Cookie of an answer (an empty value deletes)."""
+    for raw in headers.get("Set-Cookie") or []:
+        name, _, value = raw.split(";", 1)[0].partition("=")
+        if value:
+            jar[name] = value
+        else:
+            jar.pop(name, None)

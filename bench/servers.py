@@ -54,6 +54,9 @@ def fetch(
     try:
         conn.request(method, path, body=body, headers=headers or {})
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
+        headers = dict(response.getheaders())
+        # A login sets several cookies (session, device, lab client): keep every one.
+        headers["Set-Cookie"] = response.msg.get_all("Set-Cookie") or []
+        return response.status, headers, response.read()
     finally:
         conn.close()
