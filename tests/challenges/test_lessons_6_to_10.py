@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from marketplace.challenges import LAB_EXPLOIT_HEADER
 from marketplace.exploits import FlaskTarget
@@ -222,6 +222,29 @@ def test_only_a_served_secret_is_the_answer(app, target, set_stage):
     page = json.loads(_plain(target.session()).get("/api/v1/listings").text)
     assert _submit_answer(_plain(target.session()), _strings_named(page, "key")[0]).status == 302
     assert solved_keys(app) == {(SDE, "api-leaks-secrets")}
+
+
+def test_a_public_api_answer_costs_the_detector_no_query(app, target, set_stage):
+    """The documented public fields are not secrets: at the fixed stage the detector
+    looks nothing up (before, every API answer cost two queries with every title)."""
+    set_stage(SDE, "allow-list")
+    victim = _person(target, "Victim")
+    assert victim.submit("/listings/create", LISTING).status == 302
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert _plain(target.session()).get("/api/v1/listings").status == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements, "the API answered without reading the database"
+    lookups = [s for s in statements if "password_hash IN" in s or "key IN" in s]
+    assert lookups == [], lookups
 
 
 # --- the lab's own exploits: the same detectors, recorded as shown by the lab -------------

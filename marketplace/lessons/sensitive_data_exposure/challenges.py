@@ -4,8 +4,9 @@ Two in-memory ledgers of the running lab (bounded; they keep SHA-256 fingerprint
 the secrets themselves):
 
 - *served*: every password hash and session key that ``/api/v1/listings`` put in an
-  answer. After each API answer, its strings are looked up among the users' password
-  hashes and the live session keys; whatever matches was served.
+  answer. After each API answer, its strings (except under the documented public fields:
+  ``PUBLISHED_KEYS``) are looked up among the users' password hashes and the live session
+  keys; whatever matches was served.
 - *issued*: which client each session key was issued to. When a response sets a new
   session key (a login), the client gets a lab-only ``marketplace_lab_client`` cookie, and
   the key is recorded with that client's id.
@@ -74,16 +75,24 @@ CHALLENGES = (
 )
 
 
-def _strings(value, found: set[str]) -> None:
+# What the API's documented answer holds (marketplace/openapi.json): strings under these
+# keys are the listings' own public text, never a user's secret, so the detector does not
+# look them up. Without this every API answer of the fixed stage cost two queries with
+# its every title and description (a third of the API's time under load, issue 16).
+PUBLISHED_KEYS = frozenset({"title", "description", "full_name", "created_at", "next"})
+
+
+def _strings(value, found: set[str], key: str | None = None) -> None:
     if isinstance(value, str):
-        if len(value) >= MIN_SECRET_LENGTH and len(found) < MAX_CANDIDATES:
+        secret_like = key not in PUBLISHED_KEYS and len(value) >= MIN_SECRET_LENGTH
+        if secret_like and len(found) < MAX_CANDIDATES:
             found.add(value)
     elif isinstance(value, dict):
-        for item in value.values():
-            _strings(item, found)
+        for name, item in value.items():
+            _strings(item, found, name)
     elif isinstance(value, list):
         for item in value:
-            _strings(item, found)
+            _strings(item, found, key)
 
 
 @guarded
