@@ -24,6 +24,7 @@ def time_element(value: datetime | str | None) -> Markup:
         return escape("" if value is None else value)
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return Markup('<time datetime="{}Z">{} UTC</time>').format(
-        value.strftime("%Y-%m-%dT%H:%M:%S"), value.strftime("%Y-%m-%d %H:%M")
-    )
+    # Digits, dashes and colons only: nothing to escape, so no Markup.format (which cost
+    # a listings page a fifth of its time, issue 16).
+    stamp, shown = f"{value:%Y-%m-%dT%H:%M:%S}", f"{value:%Y-%m-%d %H:%M}"
+    return Markup(f'<time datetime="{stamp}Z">{shown} UTC</time>')  # noqa: S704 - digits only
