@@ -192,27 +192,3 @@ def read_counter(name: str) -> int | None:
         rollback_quietly()  # PostgreSQL refuses more statements in a failed transaction
         return None
     return None if value is None else int(value)
-
-
-def sqlite_commit_stamp() -> bytes | None:
-    """SQLite's own commit counter of this app's database file, read from the file.
-
-    Bytes 24-27 of an SQLite file's header change whenever any process commits a write
-    (in rollback-journal mode, the mode this app uses), so an unchanged stamp proves
-    nothing was written since it was read: a cache of database rows may then skip its
-    query. Reading it costs a few microseconds and no connection. None when there is no
-    such stamp to trust: PostgreSQL, an in-memory database, a file in WAL mode (which does
-    not keep the counter up to date), or a file that cannot be read.
-    """
-    url = db.engine.url
-    path = url.database or ""
-    if url.get_backend_name() != "sqlite" or path in ("", ":memory:") or path.startswith("file:"):
-        return None
-    try:
-        with open(path, "rb") as file:
-            header = file.read(28)
-    except OSError:
-        return None
-    if len(header) < 28 or header[18] == 2:  # header byte 18 is 2 in WAL mode
-        return None
-    return header[24:28]

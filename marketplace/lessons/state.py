@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from marketplace.derived import STAGES as STAGES_COUNTER
-from marketplace.derived import read_counter, sqlite_commit_stamp
+from marketplace.derived import read_counter
 from marketplace.extensions import db, rollback_quietly
 from marketplace.models import LessonStage
 
@@ -114,19 +114,12 @@ def _stored() -> dict[str, str]:
 
     Each app (in each worker process) keeps the rows with the version they were read at;
     a request reads only ``counters.lesson_stages`` (one row, bumped by a trigger on every
-    change to ``lesson_stages``) and re-reads the rows when it moved; on SQLite it reads
-    not even that while the file's commit counter has not moved (``sqlite_commit_stamp``).
-    The version is read before the rows, so a change racing with the read leaves an older
-    version next to newer rows: the next request re-reads, never the reverse.
+    change to ``lesson_stages``) and re-reads the rows when it moved. The version is read
+    before the rows, so a change racing with the read leaves an older version next to
+    newer rows: the next request re-reads, never the reverse.
     """
     if "lesson_stages" not in g:
         cache = current_app.extensions.setdefault("lesson_stage_cache", {})
-        # On SQLite, not even that row while nobody has committed anything since the rows
-        # were read: the file's own commit counter says so (read first, for the same race).
-        stamp = sqlite_commit_stamp()
-        if stamp is not None and "rows" in cache and cache.get("stamp") == stamp:
-            g.lesson_stages = cache["rows"]
-            return g.lesson_stages
         try:
             version = read_counter(STAGES_COUNTER)  # None before migration 0005: no cache
         except SQLAlchemyError:  # the database is away
@@ -135,7 +128,6 @@ def _stored() -> dict[str, str]:
             g.lesson_stages = {}
             return g.lesson_stages
         if version is not None and cache.get("version") == version:
-            cache["stamp"] = stamp
             g.lesson_stages = cache["rows"]
             return g.lesson_stages
         try:
@@ -147,7 +139,7 @@ def _stored() -> dict[str, str]:
             version, rows = None, {}
         cache.clear()
         if version is not None:
-            cache.update(version=version, rows=rows, stamp=stamp)
+            cache.update(version=version, rows=rows)
         g.lesson_stages = rows
     return g.lesson_stages
 
