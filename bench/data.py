@@ -32,9 +32,14 @@ def marketplace(env: dict, *args: str, timeout: float = 900) -> str:
     return result.stdout + result.stderr
 
 
-def app_env(database: Path, stages: str = "") -> dict:
+def database_url(database: Path | str) -> str:
+    """A dataset's SQLAlchemy URL: a SQLite file's path, or a PostgreSQL URL as it is."""
+    return database if isinstance(database, str) else f"sqlite:///{database}"
+
+
+def app_env(database: Path | str, stages: str = "") -> dict:
     return {
-        "MARKETPLACE_DATABASE_URL": f"sqlite:///{database}",
+        "MARKETPLACE_DATABASE_URL": database_url(database),
         "MARKETPLACE_ENV": "development",  # the lab, so first stages may be chosen
         "MARKETPLACE_SECRET_KEY": "bench-" + secrets.token_hex(16),
         "MARKETPLACE_STAGES": stages,
@@ -43,14 +48,19 @@ def app_env(database: Path, stages: str = "") -> dict:
 
 @dataclass
 class Dataset:
-    path: Path
+    path: Path | str  # a SQLite file, or a PostgreSQL database's URL
     listings: int
     run: str
     seed_seconds: float
 
 
-def make_dataset(workdir: Path, name: str, listings: int) -> Dataset:
-    path = workdir / f"{name}.sqlite"
+def make_dataset(workdir: Path, name: str, listings: int, postgres: str | None = None) -> Dataset:
+    """Seed ``listings`` listings in a SQLite file of ``workdir``, or, given the URL of a
+    PostgreSQL server's database, in a new database ``marketplace_bench_<name>`` on it
+    (dropped first if a run left it; ``drop_dataset`` drops it after)."""
+    path: Path | str = workdir / f"{name}.sqlite"
+    if postgres:
+        path = _postgres_database(postgres, f"marketplace_bench_{name}")
     env = app_env(path)
     marketplace(env, "db", "upgrade")
     marketplace(env, "seed-demo")
@@ -58,8 +68,73 @@ def make_dataset(workdir: Path, name: str, listings: int) -> Dataset:
     out = marketplace(env, "seed-listings", str(listings), "--users", "100", "--seed", "1")
     seconds = time.perf_counter() - started
     run = re.search(r"lot-([0-9a-f]+)-<n>", out).group(1)
+    _plant_rare_word(path)
     log(f"  {name}: {listings:,} listings seeded in {seconds:.1f} s (wall, CLI included)")
     return Dataset(path, listings, run, seconds)
+
+
+def _postgres_database(server_url: str, name: str) -> str:
+    """A new, empty database ``name`` on the server of ``server_url``; returns its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(server_url)
+    engine = create_engine(url.set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_dataset(dataset: Dataset) -> None:
+    """Drop a PostgreSQL dataset's database (a SQLite one goes with the work folder)."""
+    if not isinstance(dataset.path, str):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(dataset.path)
+    engine = create_engine(
+        url.set(drivername="postgresql+psycopg", database="postgres"), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
+
+
+# A word that only the oldest listing has (the seeder's titles and descriptions never hold
+# it): what a person searching for a rare word types. The oldest listing's lot id is a poor
+# stand-in: all but two of its trigrams ("lot", "ot-", the run's hex...) are in every title.
+RARE_WORD = "quetzal"
+
+
+def _plant_rare_word(database: Path | str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url(database))
+    if url.get_backend_name() == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "UPDATE listings SET description = description || :word WHERE id = "
+                    "(SELECT id FROM listings ORDER BY created_at, id LIMIT 1)"
+                ),
+                {"word": f" With a {RARE_WORD} feather."},
+            )
+    finally:
+        engine.dispose()
+
+
+_OLDEST_BUT_40 = "SELECT created_at, id FROM listings ORDER BY created_at, id LIMIT 1 OFFSET 40"
 
 
 def deep_cursor(dataset: Dataset) -> str:
@@ -67,10 +142,19 @@ def deep_cursor(dataset: Dataset) -> str:
     sys.path.insert(0, str(ROOT))
     from marketplace.pagination import encode_cursor
 
+    if isinstance(dataset.path, str):
+        from sqlalchemy import create_engine, text
+        from sqlalchemy.engine import make_url
+
+        engine = create_engine(make_url(dataset.path).set(drivername="postgresql+psycopg"))
+        try:
+            with engine.connect() as conn:
+                stamp, ident = conn.execute(text(_OLDEST_BUT_40)).one()
+        finally:
+            engine.dispose()
+        return encode_cursor(stamp, ident)
     with contextlib.closing(sqlite3.connect(dataset.path)) as conn:
-        stamp, ident = conn.execute(
-            "SELECT created_at, id FROM listings ORDER BY created_at, id LIMIT 1 OFFSET 40"
-        ).fetchone()
+        stamp, ident = conn.execute(_OLDEST_BUT_40).fetchone()
     return encode_cursor(datetime.fromisoformat(stamp), ident)
 
 

@@ -104,7 +104,7 @@ def _not_yet() -> list[str]:
 def write(path: Path, cfg, info: dict, figures: dict, datasets: dict) -> None:
     lines = _setup(cfg, info, datasets)
     lines += fig_throughput.report(cfg, figures.get("throughput"), figures.get("tax"))
-    lines += fig_scale.report(cfg, figures.get("scale"))
+    lines += fig_scale.report(cfg, figures.get("scale"), figures.get("scale-postgres"))
     lines += fig_cracking.report(cfg, figures.get("cracking"))
     lines += fig_audit.report(cfg, figures.get("audit"))
     lines += _not_yet()
@@ -116,6 +116,8 @@ def write(path: Path, cfg, info: dict, figures: dict, datasets: dict) -> None:
         "make bench BENCH_ARGS=--quick          # CI-sized: 50k listings instead of 1M, short runs",
         "make bench BENCH_ARGS='--only scale'   # figures: throughput, tax, scale, cracking, audit",
         "BENCH_LOAD_TOOL=python make bench      # the Python load generator instead of wrk",
+        "BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test make bench"
+        "  # figures 2-3 on PostgreSQL too",
         "```",
         "",
     ]

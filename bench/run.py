@@ -8,6 +8,7 @@ asks for and writes the report. Raw results go to bench/results/ (ignored by git
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -18,11 +19,13 @@ from pathlib import Path
 import click
 
 from . import fig_audit, fig_cracking, fig_scale, fig_throughput, report
-from .data import make_dataset
+from .data import drop_dataset, make_dataset
 from .load import load_tool
 from .servers import ROOT, log
 
 FIGURES = ("throughput", "tax", "scale", "cracking", "audit")
+# Figures 2-3 also run on PostgreSQL when this names a server's database (CI's, for one).
+POSTGRES = os.environ.get("BENCH_POSTGRES_URL", "")
 
 
 @dataclass
@@ -89,15 +92,28 @@ def main(quick: bool, out: Path, only: str) -> None:
             datasets["100k"] = make_dataset(workdir, "100k", 100_000)
         if "scale" in chosen:
             datasets["large"] = make_dataset(workdir, "large", cfg.large)
+            if POSTGRES:
+                log("Seeding databases (PostgreSQL):")
+                datasets["small (PostgreSQL)"] = make_dataset(workdir, "small", 1_000, POSTGRES)
+                datasets["large (PostgreSQL)"] = make_dataset(workdir, "large", cfg.large, POSTGRES)
         plan = {
             "throughput": lambda: fig_throughput.measure(cfg, workdir, datasets["100k"]),
             "tax": lambda: fig_throughput.measure_tax(cfg, workdir, datasets["small"]),
             "scale": lambda: fig_scale.measure(cfg, workdir, datasets["small"], datasets["large"]),
+            "scale-postgres": lambda: fig_scale.measure(
+                cfg,
+                workdir,
+                datasets["small (PostgreSQL)"],
+                datasets["large (PostgreSQL)"],
+                "PostgreSQL",
+            ),
             "cracking": lambda: fig_cracking.measure(cfg),
             "audit": lambda: fig_audit.measure(cfg, workdir),
         }
         for name, measure in plan.items():
-            if name not in chosen:
+            if name.removesuffix("-postgres") not in chosen or (
+                name.endswith("-postgres") and not POSTGRES
+            ):
                 continue
             try:
                 figures[name] = measure()
@@ -106,6 +122,8 @@ def main(quick: bool, out: Path, only: str) -> None:
                 failed.append(f"{name}: {exc!r}")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+        for dataset in datasets.values():
+            drop_dataset(dataset)
     info["load_after"] = report._loadavg()
     report.write(out, cfg, info, figures, datasets)
     results = ROOT / "bench" / "results"
