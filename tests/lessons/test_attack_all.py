@@ -1,4 +1,9 @@
-"""One ``attack`` with every exploit, in two orders, at all=vulnerable and at the defaults.
+"""One ``attack`` with every exploit, at all=vulnerable and at the defaults.
+
+broken-authentication goes first: its brute force is what trips the login throttle, and
+every later exploit must still give its verdict (the failure issue 10 found). Run last,
+it has no exploit after it to disturb; the two orders used to run both (a minute of CI
+each, issue 16), and only this one could fail.
 
 Every exploit must give the catalogue's verdict (as when run alone), except exactly the
 interactions between lessons that the lesson texts name, which are ``error`` naming the
@@ -55,8 +60,7 @@ def test_the_lesson_texts_explain_each_interaction():
 @pytest.mark.slow
 @pytest.mark.browser
 @pytest.mark.parametrize("stages", ["all=vulnerable", "all=fixed"])
-@pytest.mark.parametrize("ba_first", [True, False], ids=["ba-first", "ba-last"])
-def test_full_attack_gives_every_catalogue_verdict(tmp_path, backend, stages, ba_first):
+def test_full_attack_gives_every_catalogue_verdict(tmp_path, backend, stages):
     app, drop = make_app(tmp_path, backend)
     try:
         with app.app_context():
@@ -64,10 +68,10 @@ def test_full_attack_gives_every_catalogue_verdict(tmp_path, backend, stages, ba
             active = state.active_stages()
         before = public_index(app)
         with live_server(app) as url:
-            cells = attack(url, plan(ba_first))
+            cells = attack(url, plan(broken_authentication_first=True))
         got = {(c.lesson, c.exploit): (c.outcome.label, c.outcome.summary) for c in cells}
         wrong = []
-        for lesson, exploit in plan(ba_first):
+        for lesson, exploit in plan(broken_authentication_first=True):
             verdict, names = expected(active, lesson, exploit)
             label, summary = got[(lesson.slug, exploit.name)]
             if label != verdict or (names and names not in summary):
