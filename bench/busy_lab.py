@@ -26,6 +26,7 @@ from urllib.parse import urlsplit, urlunsplit
 from marketplace.gunicorn_server import gunicorn
 
 from .learner import CHALLENGES, STAGES, Learner, Record
+from .load import percentile
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"  # a Redis database of its own (tests use 3)
@@ -59,20 +60,16 @@ class Outcome:
         return sum(1 for learner in self.learners if learner["exact"])
 
     def summary(self) -> dict:
-        times = sorted(r.seconds for r in self.records)
-        median = statistics.median(times) if times else float("nan")
-
-        def pick(q: float) -> float:  # nearest rank, as bench/load.percentile
-            return times[min(len(times) - 1, int(q * len(times)))] if times else float("nan")
-
+        times = [r.seconds for r in self.records] or [float("nan")]
+        median, p99 = statistics.median(times), percentile(times, 0.99)
         return {
             "requests": len(self.records),
             "rps": len(self.records) / self.seconds if self.seconds else 0.0,
             "median_ms": median * 1000,
-            "p90_ms": pick(0.90) * 1000,
-            "p99_ms": pick(0.99) * 1000,
-            "max_ms": (times[-1] if times else float("nan")) * 1000,
-            "p99_over_median": pick(0.99) / median if times and median else float("nan"),
+            "p90_ms": percentile(times, 0.90) * 1000,
+            "p99_ms": p99 * 1000,
+            "max_ms": max(times) * 1000,
+            "p99_over_median": p99 / median if median else float("nan"),
             "errors": sum(1 for r in self.records if r.status == 0),
             "server_errors": sum(1 for r in self.records if r.status >= 500),
             "unexpected": sum(1 for r in self.records if r.status and not r.expected),
@@ -81,6 +78,20 @@ class Outcome:
             "learners": len(self.learners),
             "stray_solves": len(self.stray_solves),
             "server_log_errors": len(self.server_errors),
+        }
+
+    def by_kind(self) -> dict[str, dict]:
+        """Per kind of request: how many, median and p99 latency in ms."""
+        kinds: dict[str, list[float]] = {}
+        for record in self.records:
+            kinds.setdefault(record.kind, []).append(record.seconds * 1000)
+        return {
+            kind: {
+                "requests": len(times),
+                "median_ms": statistics.median(times),
+                "p99_ms": percentile(times, 0.99),
+            }
+            for kind, times in kinds.items()
         }
 
     def problems(self, limit: int = 10) -> list[str]:

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import click
 
-from . import fig_audit, fig_cracking, fig_scale, fig_throughput, report
+from . import fig_audit, fig_busy_lab, fig_cracking, fig_scale, fig_throughput, report
 from .data import make_dataset
 from .load import load_tool
 from .servers import ROOT, log
 
-FIGURES = ("throughput", "tax", "scale", "cracking", "audit")
+FIGURES = ("throughput", "tax", "scale", "cracking", "audit", "busy")
 
 
 @dataclass
@@ -38,6 +38,9 @@ class Config:
     crack_runs: int
     crack_budget: float
     large: int
+    busy_learners: int
+    busy_seconds: float
+    busy_arrivals: float
 
 
 def config(quick: bool) -> Config:
@@ -53,6 +56,9 @@ def config(quick: bool) -> Config:
         crack_runs=3 if quick else 7,
         crack_budget=0.5 if quick else 2.0,
         large=50_000 if quick else 1_000_000,
+        busy_learners=10 if quick else 40,  # issue 16: 40 learners for 60 s
+        busy_seconds=10 if quick else 60,
+        busy_arrivals=2 if quick else 10,
     )
 
 
@@ -95,6 +101,7 @@ def main(quick: bool, out: Path, only: str) -> None:
             "scale": lambda: fig_scale.measure(cfg, workdir, datasets["small"], datasets["large"]),
             "cracking": lambda: fig_cracking.measure(cfg),
             "audit": lambda: fig_audit.measure(cfg, workdir),
+            "busy": lambda: fig_busy_lab.measure(cfg, workdir),
         }
         for name, measure in plan.items():
             if name not in chosen:
