@@ -10,6 +10,7 @@ does not answer, the section says so and the other figures go on.
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import busy_lab
@@ -47,6 +48,8 @@ def measure(cfg, workdir: Path) -> dict:
         f"gunicorn {workshop.workers} workers, PostgreSQL, Redis"
     )
     postgres, redis = urls()
+    # The machine may be shared: the section says how busy it was besides the lab.
+    when, load_before = datetime.now(UTC), _loadavg()
     try:
         outcome = busy_lab.run(workshop, postgres, redis, folder=workdir)
     except busy_lab.Unavailable as exc:
@@ -59,11 +62,17 @@ def measure(cfg, workdir: Path) -> dict:
         f"5xx {s['server_errors']}; progress exact for {s['exact']}/{s['learners']}"
     )
     return {
+        "when": f"{when:%Y-%m-%d %H:%M} UTC",
+        "load": (load_before, _loadavg()),
         "workshop": workshop.__dict__,
         "summary": s,
         "by_kind": outcome.by_kind(),
         "problems": outcome.problems(),
     }
+
+
+def _loadavg() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def _verdict(s: dict) -> str:
@@ -90,6 +99,7 @@ def report(cfg, result: dict | None) -> list[str]:
             "",
         ]
     w, s = result["workshop"], result["summary"]
+    before, after = result.get("load", ("?", "?"))
     stages = ", ".join(f"{lesson}=`{stage}`" for lesson, stage in STAGES.items())
     lines += [
         f"{w['learners']} simulated learners for {w['seconds']:g} s against `gunicorn "
@@ -101,7 +111,13 @@ def report(cfg, result: dict | None) -> list[str]:
         "a listing, upload XML, read the API, and solve their one challenge by hand (plain "
         "HTTP, never the lab exploits' header), again every round. The six challenges, "
         "spread over the learners, are judged on what one request did, none by a "
-        f"per-process ledger; their stages: {stages}.",
+        f"per-process ledger; their stages: {stages}. Learners wait for each answer and "
+        "send the next request at once (no think time): the server is saturated, so "
+        "latencies include queueing. Afterwards each learner's `/lab/progress.json` (with "
+        "their cookie) and the `challenge_solves` table are compared with what they solved.",
+        "",
+        f"Measured {result.get('when', '?')}; load average (1, 5, 15 min) {before} before "
+        f"and {after} after (learners, servers and any other job share the machine).",
         "",
         "| figure | value | goal |",
         "|---|---:|---:|",

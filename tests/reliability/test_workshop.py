@@ -23,7 +23,7 @@ from tests.conftest import POSTGRES_URL
 from .servers import unavailable
 
 REDIS_URL = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/6")
-CI_SIZE = busy_lab.Workshop(learners=12, seconds=12, workers=2, arrivals=3, timeout=20)
+CI_SIZE = busy_lab.Workshop(learners=12, seconds=12, workers=2, arrivals=3)
 KINDS = {"learner", "login", "search", "create", "upload", "api", "challenge"}
 # The CI machine runs other tests at the same time: only a loose bound on the tail here.
 # The bench's figure holds the goal (p99 at most 10x the median) on a quiet run.
