@@ -104,9 +104,10 @@ def report(cfg, result: dict | None) -> list[str]:
     lines += [
         f"{w['learners']} simulated learners for {w['seconds']:g} s against `gunicorn "
         f"--workers {w['workers']} --worker-class sync` (lab mode), PostgreSQL (a scratch "
-        "database: the real migrations and the demo seed) and Redis (throttle counters, "
-        "`MARKETPLACE_RATELIMIT_URL`), all on loopback (`bench/busy_lab.py`). Each learner "
-        "has an account and a lab name of their own, arrives (learners arrive over "
+        "database: the real migrations and the demo seed) and Redis (the throttle "
+        "counters, `MARKETPLACE_RATELIMIT_URL`, read at every login), all on loopback "
+        "(`bench/busy_lab.py`). Each learner has an account and a lab name of their own, "
+        "arrives (learners arrive over "
         f"{w['arrivals']:g} s), picks their name and logs in once, then loops: search, post "
         "a listing, upload XML, read the API, and solve their one challenge by hand (plain "
         "HTTP, never the lab exploits' header), again every round. The six challenges, "
