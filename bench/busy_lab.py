@@ -31,6 +31,7 @@ from .load import percentile
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/6"  # a Redis database of its own (tests use 3)
 DATABASE_PREFIX = "busy_lab_"
+ROUND_REQUESTS = 16  # a learner's arrival and first round, with room to spare
 
 
 class Unavailable(Exception):
@@ -257,8 +258,11 @@ def run(
                 thread = threading.Thread(target=_work, args=(learner, n * gap), daemon=True)
                 thread.start()
                 threads.append(thread)
-            for thread in threads:  # every request is bounded, so is every learner
-                thread.join(timeout=workshop.seconds + 2 * workshop.timeout + 10)
+            # Every request is bounded, so is every learner: after the time is up, at most
+            # the rest of a first round (see Learner._send), or one more request.
+            budget = workshop.seconds + workshop.arrivals + ROUND_REQUESTS * workshop.timeout
+            for thread in threads:
+                thread.join(timeout=max(1.0, started + budget - time.monotonic()))
             elapsed = time.monotonic() - started
             if any(thread.is_alive() for thread in threads):
                 raise RuntimeError("a learner was still working long after the time was up")

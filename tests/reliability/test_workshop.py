@@ -6,8 +6,10 @@ only, every server stopped and the scratch database dropped at the end. Each lea
 an account and a lab name of their own, logs in, searches, posts, uploads XML, reads the
 API and solves one challenge (six different ones, none judged by a per-process ledger).
 
-Needs MARKETPLACE_TEST_POSTGRES_URL and Redis at MARKETPLACE_TEST_REDIS_URL (default
-redis://127.0.0.1:6379/6): skipped without them, failing with MARKETPLACE_REQUIRE_POSTGRES=1.
+The busy lab needs MARKETPLACE_TEST_POSTGRES_URL and Redis at MARKETPLACE_TEST_REDIS_URL
+(default redis://127.0.0.1:6379/6): skipped without them, failing with
+MARKETPLACE_REQUIRE_POSTGRES=1. The other tests need neither: the verdict's own failures,
+and one round of every learner against the app on SQLite (a live server in this process).
 """
 
 from __future__ import annotations
@@ -17,7 +19,11 @@ import os
 import pytest
 
 from bench import busy_lab
-from bench.learner import CHALLENGES, Learner, Record
+from bench.learner import CHALLENGES, STAGES, Learner, Record
+from marketplace.exploits.runner import live_server
+from marketplace.extensions import db
+from marketplace.models import User
+from marketplace.password_storage import hash_password
 from tests.conftest import POSTGRES_URL
 
 from .servers import unavailable
@@ -98,3 +104,31 @@ def test_a_solve_kept_under_another_name_is_a_problem():
     summary = outcome.summary()
     assert (summary["exact"], summary["server_errors"], summary["stray_solves"]) == (0, 1, 1)
     assert len(outcome.problems()) == 3
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])  # the learners' steps; PostgreSQL is above
+def test_learners_late_for_the_lab_still_do_one_whole_round(app, set_stage):
+    """With the time already up, each learner still arrives, does one round and solves
+    their challenge, and only that (the rule that keeps the CI run meaningful when slow)."""
+    for lesson, stage in STAGES.items():
+        set_stage(lesson, stage)
+    with app.app_context():
+        digest = hash_password("Late-Learner-Passw0rd")
+        names = [f"late-{n}" for n in range(len(CHALLENGES))]
+        db.session.add_all(
+            User(full_name=n, email=f"{n}@example.com", password_hash=digest) for n in names
+        )
+        db.session.commit()
+    with live_server(app) as url:
+        learners = [
+            Learner(url.rstrip("/"), name, f"{name}@example.com", "Late-Learner-Passw0rd", key)
+            for name, key in zip(names, CHALLENGES, strict=True)
+        ]
+        for learner in learners:
+            learner.work()  # deadline 0: long past
+        verdicts = [busy_lab._verdict(learner) for learner in learners]
+    for learner, verdict in zip(learners, verdicts, strict=True):
+        assert learner.iterations == 1 and learner.solved == {learner.challenge}, verdict
+        assert [r for r in learner.records if not r.expected] == []
+        assert {r.kind for r in learner.records} == KINDS
+        assert verdict["exact"], verdict
