@@ -9,7 +9,7 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import fig_audit, fig_cracking, fig_scale, fig_throughput
+from . import fig_audit, fig_busy_lab, fig_cracking, fig_scale, fig_tests, fig_throughput
 
 
 def machine() -> dict:
@@ -83,41 +83,27 @@ def _test_time() -> list[str]:
     return [*path.read_text().strip().splitlines(), ""]
 
 
-def _not_yet() -> list[str]:
-    return [
-        "## 6. Test time",
-        "",
-        "**Not measured by `make bench`** (a whole test run would double the bench's time): "
-        "`time make test` on a fresh clone. The last hand-made measurement, copied from "
-        "`bench/test_time.md`:",
-        "",
-        *_test_time(),
-        "## 7. A busy lab",
-        "",
-        "**Not measured yet**: 40 simulated learners solving challenges need the challenges, "
-        "which are not in this checkout. A module `bench/fig_busy_lab.py` with `measure` and "
-        "`report`, registered in `bench/run.py`, is where it goes.",
-        "",
-    ]
-
-
 def write(path: Path, cfg, info: dict, figures: dict, datasets: dict) -> None:
     lines = _setup(cfg, info, datasets)
     lines += fig_throughput.report(cfg, figures.get("throughput"), figures.get("tax"))
     lines += fig_scale.report(cfg, figures.get("scale"), figures.get("scale-postgres"))
     lines += fig_cracking.report(cfg, figures.get("cracking"))
     lines += fig_audit.report(cfg, figures.get("audit"))
-    lines += _not_yet()
+    lines += fig_tests.report(cfg, figures.get("tests"), _test_time())
+    lines += fig_busy_lab.report(cfg, figures.get("busy"))
     lines += [
         "## Reproduce",
         "",
         "```sh",
         "make bench                             # about 20-30 min on 2 cores",
         "make bench BENCH_ARGS=--quick          # CI-sized: 50k listings instead of 1M, short runs",
-        "make bench BENCH_ARGS='--only scale'   # figures: throughput, tax, scale, cracking, audit",
+        "make bench BENCH_ARGS='--only scale'   # one figure; all: throughput, tax, scale,",
+        "                                       #   cracking, audit, tests, busy",
+        "BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/postgres \\",
+        "  BENCH_REDIS_URL=redis://127.0.0.1:6379/6 make bench BENCH_ARGS='--only busy'",
         "BENCH_LOAD_TOOL=python make bench      # the Python load generator instead of wrk",
-        "BENCH_POSTGRES_URL=postgresql://postgres@127.0.0.1:5432/test make bench"
-        "  # figures 2-3 on PostgreSQL too",
+        "# PostgreSQL (figures 2-3 and 7): BENCH_POSTGRES_URL, else MARKETPLACE_TEST_POSTGRES_URL,",
+        "# else the local server; without one, those sections say PostgreSQL was not measured.",
         "```",
         "",
     ]

@@ -75,3 +75,62 @@ def test_cracking_figure_runs_and_reports(tmp_path):
     assert result["bare"][0] > 0 and result["attack"][0] > 0
     lines = "\n".join(fig_cracking.report(cfg, result))
     assert "`crack.dictionary_attack` on the sha256 stage's hash" in lines
+
+
+def test_busy_lab_without_redis_is_a_section_that_says_so(monkeypatch):
+    from bench import fig_busy_lab
+
+    monkeypatch.setenv("BENCH_REDIS_URL", "redis://127.0.0.1:1/6")  # nothing listens there
+    cfg = run.config(quick=True)
+    result = fig_busy_lab.measure(cfg, None)
+    assert list(result) == ["missing"]
+    assert result["missing"].startswith("Redis does not answer at redis://127.0.0.1:1/6: ")
+    text = "\n".join(fig_busy_lab.report(cfg, result))
+    assert "## 7. A busy lab" in text and "**Not measured**: Redis does not answer" in text
+
+
+def test_busy_lab_without_postgres_is_unavailable():
+    from bench import busy_lab
+
+    nowhere = busy_lab.scratch_database("postgresql://postgres@127.0.0.1:1/postgres")
+    with pytest.raises(busy_lab.Unavailable, match="PostgreSQL does not answer"), nowhere:
+        pass
+
+
+def test_busy_lab_report_holds_the_figures_and_the_goal():
+    from bench import fig_busy_lab
+
+    summary = {
+        "requests": 6000, "rps": 100.0, "median_ms": 40.0, "p90_ms": 90.0, "p99_ms": 480.0,
+        "max_ms": 900.0, "p99_over_median": 12.0, "errors": 0, "server_errors": 0,
+        "unexpected": 0, "server_log_errors": 0, "exact": 40, "learners": 40, "stray_solves": 0,
+    }  # fmt: skip
+    result = {
+        "workshop": {"learners": 40, "seconds": 60, "workers": 4, "arrivals": 10},
+        "summary": summary,
+        "by_kind": {"search": {"requests": 900, "median_ms": 35.0, "p99_ms": 300.0}},
+        "problems": [],
+    }
+    text = "\n".join(fig_busy_lab.report(run.config(quick=False), result))
+    assert "| requests/s | 100 | |" in text and "| **p99 / median** | **12.0** | ≤ 10 |" in text
+    assert "| learners whose progress was exactly what they solved | 40/40 | 40/40 |" in text
+    assert "| search (`GET /listings/?q=`) | 900 | 35 | 300 |" in text
+    assert "Goals **not met**: p99 is 12.0x the median." in text
+
+
+def test_test_time_report_judges_by_the_goal():
+    from bench import fig_tests
+
+    result = {
+        "summary": "10 passed",
+        "test_seconds": 270.0,
+        "wall": 280.0,
+        "cpu": 500.0,
+        "exit": 0,
+        "postgres_line": "PostgreSQL copies of the tests not collected: set ...",
+    }
+    slow = "\n".join(fig_tests.report(None, result, []))
+    assert "| 1.50 |" in slow and "not met" in slow and "PostgreSQL copies" in slow
+    fast = "\n".join(fig_tests.report(None, {**result, "test_seconds": 90.0}, []))
+    assert "| 0.50 |" in fast and "): met" in fast
+    assert "bench/test_time.md" in "\n".join(fig_tests.report(None, None, ["by hand"]))

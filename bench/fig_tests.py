@@ -1,0 +1,79 @@
+"""Figure 6: ``make test``'s own test run on this checkout (SQLite, Chromium if present).
+
+Runs the suite as ``make test`` does (``pytest -n auto``), with the PostgreSQL variables
+removed so only the SQLite copies are collected, as on a fresh laptop. Reports the test
+time pytest prints, the wall time and the CPU seconds of the whole process tree; the ratio
+is test time to the goal (180 s on this 2-core machine).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+
+from .servers import ROOT, log
+
+GOAL_SECONDS = 180.0
+_SUMMARY = re.compile(r"=+ (.*?) in ([0-9.]+)s")
+
+
+def measure(cfg) -> dict:
+    log("\n[6] make test's test run (SQLite; PostgreSQL variables removed)")
+    env = {k: v for k, v in os.environ.items() if "POSTGRES" not in k}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    out = subprocess.run(  # noqa: S603 - our own test suite
+        [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    found = _SUMMARY.findall(out.stdout)
+    summary, seconds = (found[-1][0], float(found[-1][1])) if found else ("no summary", wall)
+    log(f"  {summary} in {seconds:.0f} s of test time; {wall:.0f} s wall, {cpu:.0f} s CPU")
+    return {
+        "summary": summary,
+        "test_seconds": seconds,
+        "wall": wall,
+        "cpu": cpu,
+        "exit": out.returncode,
+        "postgres_line": next(
+            (line for line in out.stdout.splitlines() if "PostgreSQL copies" in line), ""
+        ),
+    }
+
+
+def report(cfg, result: dict | None, fallback: list[str]) -> list[str]:
+    lines = ["## 6. Test time", ""]
+    if not result:
+        return lines + [
+            "Not measured in this run (`--only` left it out). The last measurement by hand, "
+            "from `bench/test_time.md`:",
+            "",
+            *fallback,
+        ]
+    ratio = result["test_seconds"] / GOAL_SECONDS
+    lines += [
+        "`make test`'s run (`pytest -n auto`) on this checkout, SQLite, Chromium present, "
+        "PostgreSQL variables removed (a fresh laptop's set-up):",
+        "",
+        "| test time s | wall s | CPU s (process tree) | result | ratio to the goal |",
+        "|---:|---:|---:|---|---:|",
+        f"| {result['test_seconds']:.0f} | {result['wall']:.0f} | {result['cpu']:.0f} | "
+        f"{result['summary']} (exit {result['exit']}) | {ratio:.2f} |",
+        "",
+        f"Goal: at most {GOAL_SECONDS:.0f} s of test time on this 2-core machine "
+        f"(ratio ≤ 1.00): {'met' if ratio <= 1 else 'not met'}. What pytest printed about "
+        f"PostgreSQL: “{result['postgres_line']}”.",
+        "",
+    ]
+    return lines
