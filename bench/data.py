@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 from .servers import BIN, ROOT, Server, fetch, log
 
 
-def marketplace(env: dict, *args: str, timeout: float = 900) -> str:
-    result = subprocess.run(  # noqa: S603 - our own CLI
+def cli(env: dict, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    """``marketplace ARGS`` in the checkout, with ``env`` over this process's environment."""
+    return subprocess.run(  # noqa: S603 - our own CLI
         [str(BIN / "marketplace"), *args],
         cwd=ROOT,
         env={**os.environ, **env},
@@ -27,6 +28,10 @@ def marketplace(env: dict, *args: str, timeout: float = 900) -> str:
         text=True,
         timeout=timeout,
     )
+
+
+def marketplace(env: dict, *args: str, timeout: float = 900) -> str:
+    result = cli(env, *args, timeout=timeout)
     if result.returncode not in (0, 1):
         raise RuntimeError(f"marketplace {' '.join(args)} failed: {result.stderr[-2000:]}")
     return result.stdout + result.stderr

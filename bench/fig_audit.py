@@ -17,6 +17,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from .data import cli
 from .servers import BIN, ROOT, log
 
 GOAL = 1.3
@@ -97,14 +98,7 @@ FIX_LESSON, FIX_STAGE = "sql-injection", "orm"
 
 def _cli(args: list[str], env: dict) -> tuple[float, int]:
     started = time.perf_counter()
-    out = subprocess.run(  # noqa: S603 - our own CLI
-        [str(BIN / "marketplace"), *args],
-        cwd=ROOT,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    out = cli(env, *args, timeout=600)
     return time.perf_counter() - started, out.returncode
 
 
