@@ -18,7 +18,7 @@ import time
 from .servers import ROOT, log
 
 GOAL_SECONDS = 180.0
-_SUMMARY = re.compile(r"=+ (.*?) in ([0-9.]+)s")
+_SUMMARY = re.compile(r"^=*\s*(\d+ passed.*?) in ([0-9.]+)s", re.MULTILINE)
 
 
 def measure(cfg) -> dict:
