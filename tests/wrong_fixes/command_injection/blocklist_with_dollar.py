@@ -10,7 +10,7 @@ Caught by: command-substitution
 import subprocess
 from pathlib import Path
 
-from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError
+from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError, tar_failures
 
 BLOCKED = frozenset(";&|$<>")
 
@@ -19,7 +19,7 @@ def build_archive(folder: Path, filename: str) -> Path:
     if BLOCKED & set(filename):
         raise ExportError("The file name cannot contain ; & | $ < or >.")
     command = f'tar -czf "{filename}" {CSV_NAME}'
-    try:
+    with tar_failures():
         subprocess.run(
             command,
             shell=True,
@@ -29,10 +29,4 @@ def build_archive(folder: Path, filename: str) -> Path:
             stderr=subprocess.DEVNULL,
             check=True,
         )
-    except subprocess.CalledProcessError as failed:
-        raise ExportError(
-            f"tar could not make the archive (exit status {failed.returncode})."
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"Making the archive took longer than {TAR_SECONDS} s.") from None
     return folder / filename

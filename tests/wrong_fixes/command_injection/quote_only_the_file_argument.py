@@ -12,12 +12,12 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from marketplace.exports import CSV_NAME, TAR_SECONDS, ExportError
+from marketplace.exports import CSV_NAME, TAR_SECONDS, tar_failures
 
 
 def build_archive(folder: Path, filename: str) -> Path:
     command = f'tar -czf {shlex.quote(filename)} --label="{filename}" {CSV_NAME}'
-    try:
+    with tar_failures():
         subprocess.run(
             command,
             shell=True,
@@ -27,10 +27,4 @@ def build_archive(folder: Path, filename: str) -> Path:
             stderr=subprocess.DEVNULL,
             check=True,
         )
-    except subprocess.CalledProcessError as failed:
-        raise ExportError(
-            f"tar could not make the archive (exit status {failed.returncode})."
-        ) from None
-    except subprocess.TimeoutExpired:
-        raise ExportError(f"Making the archive took longer than {TAR_SECONDS} s.") from None
     return folder / filename
