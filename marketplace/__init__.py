@@ -7,7 +7,7 @@ import os
 from flask import Flask, redirect, url_for
 from flask_wtf.csrf import generate_csrf
 
-from . import clock, config, errors, hosts, inputs, security, security_hooks
+from . import clock, config, errors, hosts, inputs, security, security_hooks, templating
 from .extensions import db, migrate
 
 __all__ = ["create_app"]
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(security_hooks.check_origin)
     app.before_request(load_logged_in_user)
     app.after_request(security_hooks.add_headers)
+    app.jinja_env.bytecode_cache = templating.BYTECODE  # compiled once per process
     app.jinja_env.globals["csp_nonce"] = security.csp_nonce
     # Flask-WTF checks tokens per form (some lesson stages turn it off for one form),
     # so there is no global CSRFProtect; templates still need its token helper.

@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from marketplace.exploits.browser import one_browser
 from marketplace.exploits.outcome import DEFENDED, EXPLOITED, Outcome
 from marketplace.exploits.runner import run_exploit
 from marketplace.exploits.target import LiveTarget
@@ -70,20 +71,21 @@ def attack(
     """Run each (lesson, exploit) of ``plan`` against a running server, in that order."""
     stages = LiveTarget(base_url).lab_stages()
     cells: list[Cell] = []
-    for lesson, exploit in plan:
-        started = time.perf_counter()
-        outcome = run_exploit(exploit, LiveTarget(base_url))
-        cell = Cell(
-            lesson.slug,
-            stages.get(lesson.slug),
-            exploit.name,
-            None,
-            outcome,
-            time.perf_counter() - started,
-        )
-        cells.append(cell)
-        if progress:
-            progress(cell, len(cells), len(plan))
+    with one_browser():  # one Chromium for every browser exploit of the run
+        for lesson, exploit in plan:
+            started = time.perf_counter()
+            outcome = run_exploit(exploit, LiveTarget(base_url))
+            cell = Cell(
+                lesson.slug,
+                stages.get(lesson.slug),
+                exploit.name,
+                None,
+                outcome,
+                time.perf_counter() - started,
+            )
+            cells.append(cell)
+            if progress:
+                progress(cell, len(cells), len(plan))
     return cells
 
 
@@ -172,24 +174,24 @@ def audit(
         for exploit in lesson.exploits
     ]
     cells: list[Cell] = []
-    for lesson, stage, exploit in plan:
-        with app.app_context():
-            state.reset()
-            state.set_stage(lesson.slug, stage.slug)
-        expected = expected_label(lesson, exploit, stage.slug)
-        started = time.perf_counter()
-        reason = skip(exploit) if skip else None
-        target = LiveTarget(base_url)
-        if reason:
-            outcome = target.error(f"could not run: {reason}")
-        else:
-            outcome = run_exploit(exploit, target)
-        cell = Cell(
-            lesson.slug, stage.slug, exploit.name, expected, outcome, time.perf_counter() - started
-        )
-        cells.append(cell)
-        if progress:
-            progress(cell, len(cells), len(plan))
+    with one_browser():  # one Chromium for every browser exploit of the audit
+        for lesson, stage, exploit in plan:
+            with app.app_context():
+                state.reset()
+                state.set_stage(lesson.slug, stage.slug)
+            expected = expected_label(lesson, exploit, stage.slug)
+            started = time.perf_counter()
+            reason = skip(exploit) if skip else None
+            target = LiveTarget(base_url)
+            if reason:
+                outcome = target.error(f"could not run: {reason}")
+            else:
+                outcome = run_exploit(exploit, target)
+            seconds = time.perf_counter() - started
+            cell = Cell(lesson.slug, stage.slug, exploit.name, expected, outcome, seconds)
+            cells.append(cell)
+            if progress:
+                progress(cell, len(cells), len(plan))
     with app.app_context():
         state.reset()
     return cells

@@ -270,6 +270,7 @@ def grade(
     it to prove one wrong fix fails for its stated reason without running every check.
     """
     from marketplace.audit import lab_app
+    from marketplace.exploits.browser import one_browser
     from marketplace.exploits.runner import live_server
 
     started = time.perf_counter()
@@ -290,6 +291,7 @@ def grade(
         with (
             lab_app({"STAGE_OVERRIDES": {lesson.slug: module}}) as app,
             live_server(app) as url,
+            one_browser(),  # the browser checks share one Chromium, a context each
         ):
             target = ScratchTarget(url, app)
             for check in (*features_of(lesson), *lesson.exploits):

@@ -13,9 +13,10 @@ from unittest import mock
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import create_engine, text
 
-from marketplace import create_app, demo, scratchdb
+from marketplace import create_app, demo, password_storage, scratchdb
 from marketplace.demo import seed_demo
 from marketplace.exploits import FlaskTarget
 from marketplace.extensions import db
@@ -90,33 +91,80 @@ NEW_POSTGRES_STAGE_VERSION = (
     "WHERE name = 'lesson_stages'"
 )
 
-_DEMO_HASHES: dict[tuple[str, str], str] = {}
+_DEMO_HASHES: dict[tuple, str] = {}
+
+
+# Password hashing for in-process tests. The argon2id stage's real parameters (128 MiB,
+# 3 passes: as costly as bcrypt-12) make every login cost a few hundred milliseconds, and
+# the suite logs in thousands of times; most tests check what a login does, not what it
+# costs, and run with the cheapest parameters (Argon2id at 1 MiB and 1 pass, bcrypt at
+# cost 4: about a millisecond), as Django's test settings swap in a fast hasher. Tests
+# whose verdict depends on the cost (timing enumeration, the online brute force against
+# the throttle, the dictionary crack's budget) carry the ``hash_cost`` mark: Argon2id at
+# OWASP's minimum and bcrypt at its real cost 12. The real Argon2id parameters are
+# measured by ``test_argon2id_costs_at_least_a_bcrypt_12_guess`` and used by every
+# subprocess (``audit``, gunicorn, ``marketplace run``).
+CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+OWASP_MINIMUM_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+CHEAP_BCRYPT_ROUNDS = 4  # bcrypt's minimum
+_REAL_COST: dict[str, object] = {}  # the stages' own settings, read before the patch
+# Databases built while OWASP hashing is on hold demo users hashed with it: their own
+# templates, so that a test never mixes the two costs (a timing test would see them).
+_OWASP_TEMPLATES: dict = {}
+
+
+def _hashing_stage(name: str):
+    from marketplace.lessons import get_lesson
+
+    return get_lesson("weak-password-storage").module(name)
 
 
 @pytest.fixture(autouse=True, scope="session")
-def argon2id_at_owasp_minimum():
-    """In-process tests hash and verify with Argon2id at OWASP's minimum (19 MiB, 2 passes).
-
-    The stage's real parameters (128 MiB, 3 passes: as costly as bcrypt-12) make every
-    login cost a few hundred milliseconds, several seconds on a loaded machine, and the
-    suite logs in thousands of times. Nothing but the speed depends on them; the slow test
-    ``test_argon2id_costs_at_least_a_bcrypt_12_guess`` measures the real ones, and every
-    subprocess (``audit``, gunicorn, ``marketplace run``) uses them.
-    """
-    from argon2 import PasswordHasher
-
-    from marketplace.lessons import get_lesson
-
-    stage = get_lesson("weak-password-storage").module("argon2id")
+def cheap_password_hashing():
+    _REAL_COST["bcrypt rounds"] = _hashing_stage("bcrypt").ROUNDS
     with pytest.MonkeyPatch.context() as patch:
-        cheap = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
-        patch.setattr(stage, "HASHER", cheap)
+        patch.setattr(_hashing_stage("argon2id"), "HASHER", CHEAP_HASHER)
+        patch.setattr(_hashing_stage("bcrypt"), "ROUNDS", CHEAP_BCRYPT_ROUNDS)
+        password_storage._dummy_hash.cache_clear()
+        yield
+    password_storage._dummy_hash.cache_clear()
+
+
+@pytest.fixture
+def owasp_password_hashing(monkeypatch):
+    """Argon2id at OWASP's minimum (19 MiB, 2 passes) and bcrypt at cost 12 for this test,
+    with the demo users and the dummy hash made at that cost too."""
+    bcrypt_stage = _hashing_stage("bcrypt")
+    monkeypatch.setattr(_hashing_stage("argon2id"), "HASHER", OWASP_MINIMUM_HASHER)
+    monkeypatch.setattr(bcrypt_stage, "ROUNDS", _REAL_COST["bcrypt rounds"])
+    monkeypatch.setattr(scratchdb, "_templates", _OWASP_TEMPLATES)
+    password_storage._dummy_hash.cache_clear()
+    yield
+    password_storage._dummy_hash.cache_clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def one_chromium_per_test_process():
+    """Browser tests share one Chromium per test process, a fresh context each (launching
+    one costs most of a second); the first test that needs it launches it."""
+    from marketplace.exploits.browser import one_browser
+
+    with one_browser():
         yield
 
 
+@pytest.fixture(autouse=True)
+def hash_cost_mark(request):
+    """A test marked ``hash_cost`` runs with ``owasp_password_hashing`` (before its app)."""
+    if request.node.get_closest_marker("hash_cost") is not None:
+        request.getfixturevalue("owasp_password_hashing")
+
+
 def _cached_hash(password: str) -> str:
-    """The demo users' hashes, computed once per scheme and test run (Argon2 is slow on purpose)."""
-    key = (active("weak-password-storage").__name__, password)
+    """The demo users' hashes, computed once per scheme, cost and test run."""
+    scheme = active("weak-password-storage")
+    cost = (id(getattr(scheme, "HASHER", None)), getattr(scheme, "ROUNDS", None))
+    key = (scheme.__name__, cost, password)
     if key not in _DEMO_HASHES:
         _DEMO_HASHES[key] = hash_password(password)
     return _DEMO_HASHES[key]

@@ -16,9 +16,9 @@ from marketplace.cli_attack import EXIT_ERROR, EXIT_MISMATCH
 from marketplace.exploits.runner import live_server
 from marketplace.exploits.target import EXPLOIT_DOMAIN
 from marketplace.extensions import db
-from marketplace.lessons import get_lesson, state
+from marketplace.lessons import get_lesson
 from marketplace.models import Listing, User
-from tests.helpers import count, public_index
+from tests.helpers import count
 
 MARKETPLACE = str(Path(sys.executable).parent / "marketplace")
 
@@ -109,20 +109,5 @@ def test_lab_clean_removes_exploit_leftovers_only(app, browser):
         assert db.session.scalar(select(User).where(User.email == "bob@example.com"))
 
 
-@pytest.mark.slow
-@pytest.mark.browser
-def test_repeated_attacks_leave_only_the_demo_listings(app, live_url):
-    """Two full runs at all=vulnerable (20 by hand for the note): nothing is left behind,
-    and the second run is not disturbed by anything the first one left."""
-    with app.app_context():
-        state.apply_start_stages("all=vulnerable")
-    before = public_index(app)
-    for _ in range(2):
-        result = invoke(app, "attack", "--target", live_url, "--json")
-        assert result.exit_code == EXIT_ERROR, result.output  # the two named interactions
-        errors = {row["exploit"] for row in json.loads(result.stdout) if row["outcome"] == "error"}
-        assert errors == {"timing-enumeration", "hijack-with-leaked-key"}, result.stdout
-    assert public_index(app) == before
-    with app.app_context():
-        emails = db.session.scalars(select(User.email)).all()
-    assert not [e for e in emails if e.endswith("@" + EXPLOIT_DOMAIN)]
+# Two full attacks in a row (nothing left behind, the second run undisturbed) are in
+# tests/lessons/test_attack_all.py, at all=vulnerable.

@@ -62,16 +62,14 @@ def test_check_my_fix_grades_in_a_scratch_app_and_shows_the_diff(app, ws):
 
 @pytest.mark.browser
 def test_check_my_fix_in_chromium_shows_the_verdict_and_evidence(app, live_target, ws):
-    from playwright.sync_api import sync_playwright
-
-    from marketplace.exploits.browser import CHROMIUM, CHROMIUM_ARGS
+    from marketplace.exploits.browser import launched
 
     workspace.start(get_lesson("sql-injection"))  # the untouched, vulnerable copy
     base = live_target.base_url.rstrip("/")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as chromium:
+        context = chromium.new_context()
         try:
-            page = chromium.new_page()
+            page = context.new_page()
             page.goto(base + "/lab/sql-injection")
             page.click("text=Check my fix")
             page.wait_for_url("**/lab/sql-injection/fix")
@@ -82,4 +80,4 @@ def test_check_my_fix_in_chromium_shows_the_verdict_and_evidence(app, live_targe
             report = page.locator("table.fix-report").inner_text()
             assert "UNION SELECT" in report  # the request that broke through
         finally:
-            chromium.close()
+            context.close()

@@ -60,6 +60,7 @@ def test_message_enumeration_by_hand(app, client, set_stage, stage, solvable):
     assert solved_by(client, LESSON, "message-enumeration") == ("learner" if solvable else None)
 
 
+@pytest.mark.hash_cost  # the detector times real logins
 @pytest.mark.parametrize(("stage", "solvable"), [("generic-errors", True), ("hardened", False)])
 def test_timing_enumeration_by_hand(app, client, set_stage, stage, solvable):
     set_stage(LESSON, stage)

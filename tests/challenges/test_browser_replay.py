@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.exploits.browser import CHROMIUM, CHROMIUM_ARGS
+from marketplace.exploits.browser import launched
 
 from .helpers import PASSWORD
 
@@ -19,16 +19,13 @@ def backend():
 
 @pytest.mark.browser
 def test_replay_after_logout_in_chromium(live_target, set_stage):
-    from playwright.sync_api import sync_playwright
-
     set_stage(LESSON, "client-cookie")
     base = live_target.base_url.rstrip("/")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=STEP_MS
-        )
+    with launched() as chromium:
+        contexts = []
         try:
             victim = chromium.new_context()
+            contexts.append(victim)
             victim.set_default_timeout(STEP_MS)
             page = victim.new_page()
             page.goto(base + "/user/signup")
@@ -44,6 +41,7 @@ def test_replay_after_logout_in_chromium(live_target, set_stage):
             assert copied, "no session cookie to copy"
 
             thief = chromium.new_context()
+            contexts.append(thief)
             thief.set_default_timeout(STEP_MS)
             thief.add_cookies(copied)
 
@@ -64,4 +62,5 @@ def test_replay_after_logout_in_chromium(live_target, set_stage):
             row = stolen.locator(f"tr:has(a[href='/lab/{LESSON}#challenges'])")
             assert "1 of 3" in row.locator(".solved-count").inner_text()
         finally:
-            chromium.close()
+            for context in contexts:
+                context.close()

@@ -111,3 +111,14 @@ def teardown(app, drop) -> None:
         db.engine.dispose()
     if drop:
         drop()
+
+
+# Lessons whose verdicts depend on what a password hash costs (see conftest's hashing).
+HASH_COST_LESSONS = frozenset({"broken-authentication", "weak-password-storage"})
+
+
+def hash_cost_marks(lesson_slug: str) -> list:
+    """The ``hash_cost`` mark for a cell of a lesson in ``HASH_COST_LESSONS``."""
+    import pytest
+
+    return [pytest.mark.hash_cost] if lesson_slug in HASH_COST_LESSONS else []

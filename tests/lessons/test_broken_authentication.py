@@ -10,6 +10,9 @@ from marketplace.models import User
 from tests.conftest import make_app
 from tests.helpers import every_cell
 
+# Timing enumeration and the online brute force measure what a login costs.
+pytestmark = pytest.mark.hash_cost
+
 LESSON = get_lesson("broken-authentication")
 # How each exploit says it succeeded, and the defences it may legitimately meet.
 EVIDENCE = {

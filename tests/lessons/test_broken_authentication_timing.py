@@ -24,6 +24,9 @@ import pytest
 from marketplace.exploits import FlaskTarget
 from marketplace.lessons import get_lesson
 
+# These measure what a login and a signup cost.
+pytestmark = pytest.mark.hash_cost
+
 LESSON = get_lesson("broken-authentication")
 ROUNDS = 16
 TAKEN = ("alice@example.com", "bob@example.com")

@@ -17,6 +17,7 @@ from marketplace.exploits.target import EXPLOIT_DOMAIN
 from marketplace.extensions import db
 from marketplace.lessons import all_lessons, get_lesson
 from marketplace.models import User
+from tests.helpers import hash_cost_marks
 
 # Broken preconditions are made by a WSGI wrapper, above any database. One backend is enough.
 pytestmark = pytest.mark.one_backend
@@ -234,6 +235,7 @@ def test_timing_sees_a_fast_hash_without_the_lab_too(set_stage, target, monkeypa
     assert "as at weak-password-storage's plaintext or sha256 stage" in outcome.summary
 
 
+@pytest.mark.hash_cost
 @pytest.mark.parametrize("backend", ["sqlite"])  # a timing run costs ~15 s; once is enough
 def test_timing_decides_by_measurement_not_by_the_stage_name(
     backend, set_stage, target, monkeypatch
@@ -256,8 +258,11 @@ def _exploit_accounts(app) -> list[str]:
 
 @pytest.mark.parametrize(
     ("lesson", "exploit"),
-    [c for c in CELLS if not c[1].needs_browser],
-    ids=[f"{lesson.slug}-{e.name}" for lesson, e in CELLS if not e.needs_browser],
+    [
+        pytest.param(lesson, e, marks=hash_cost_marks(lesson.slug), id=f"{lesson.slug}-{e.name}")
+        for lesson, e in CELLS
+        if not e.needs_browser
+    ],
 )
 def test_each_exploit_deletes_its_own_accounts(app, lesson, exploit):
     with app.app_context():

@@ -16,6 +16,9 @@ from marketplace.models import User
 from tests.conftest import make_app
 from tests.helpers import every_cell
 
+# The dictionary crack's budget is set against what a guess costs.
+pytestmark = pytest.mark.hash_cost
+
 LESSON = get_lesson("weak-password-storage")
 MARKERS = {
     "plaintext": "plain$",

@@ -78,7 +78,10 @@ def serve(
             service.ipv6 = True
         except OSError:  # no IPv6 loopback here, or the port is taken on it
             pass
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    # A short poll: shutdown() waits for it (the default 0.5 s, at every server's end).
+    threads = [
+        threading.Thread(target=s.serve_forever, args=(0.05,), daemon=True) for s in servers
+    ]
     for thread in threads:
         thread.start()
     try:
