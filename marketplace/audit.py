@@ -136,6 +136,7 @@ def lab_app(extra_config: dict | None = None) -> Iterator:
         "LAB_ENABLED": True,
         "MARKETPLACE_ENV": "development",
         "STAGES": "",
+        "SCRATCH_DATABASE": True,  # deleted after the run: no disk flush per commit
     }
     config.update(extra_config or {})
     app = create_app(config)

@@ -106,6 +106,9 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SECRET_KEY": secret or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MARKETPLACE_DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Set only for a throwaway SQLite database (tests, audit's and fix check's scratch
+        # copies): commits skip the flush to disk. Never from the environment.
+        "SCRATCH_DATABASE": False,
         "STAGES": env.get("MARKETPLACE_STAGES", ""),
         "RATELIMIT_STORAGE_URI": ratelimit_url(env.get("MARKETPLACE_RATELIMIT_URL", "")),
         "SESSION_COOKIE_HTTPONLY": True,

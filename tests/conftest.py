@@ -243,6 +243,7 @@ def backend(request):
 
 _TEST_CONFIG = {
     "TESTING": True,
+    "SCRATCH_DATABASE": True,  # SQLite skips the disk flush of each commit
     "SECRET_KEY": "test-secret-key",
     "MARKETPLACE_ENV": "development",
     "LAB_ENABLED": True,

@@ -79,9 +79,7 @@ def serve(
         except OSError:  # no IPv6 loopback here, or the port is taken on it
             pass
     # A short poll: shutdown() waits for it (the default 0.5 s, at every server's end).
-    threads = [
-        threading.Thread(target=s.serve_forever, args=(0.05,), daemon=True) for s in servers
-    ]
+    threads = [threading.Thread(target=s.serve_forever, args=(0.05,), daemon=True) for s in servers]
     for thread in threads:
         thread.start()
     try:
