@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from marketplace import create_app
 from marketplace.config import ConfigError, database_url, from_environment, instance_secret_key
@@ -301,3 +302,20 @@ def test_production_start_never_creates_the_demo_users(tmp_path, monkeypatch):
         assert prepare_database()[1] == 4  # lab mode seeds them, once
         assert prepare_database()[1] == 0
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(("scratch", "synchronous"), [(False, 2), (True, 0)])
+def test_only_a_scratch_sqlite_database_skips_the_disk_flush(tmp_path, scratch, synchronous):
+    """The lab's own database flushes every commit (FULL, SQLite's default); the throwaway
+    copies that tests, audit and fix check use set SCRATCH_DATABASE and do not (OFF)."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/flush.sqlite",
+            "SCRATCH_DATABASE": scratch,
+        }
+    )
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA synchronous")).scalar() == synchronous
+        db.engine.dispose()
+    assert from_environment(str(tmp_path), {})["SCRATCH_DATABASE"] is False
