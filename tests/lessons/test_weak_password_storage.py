@@ -16,9 +16,6 @@ from marketplace.models import User
 from tests.conftest import make_app
 from tests.helpers import every_cell
 
-# The dictionary crack's budget is set against what a guess costs.
-pytestmark = pytest.mark.hash_cost
-
 LESSON = get_lesson("weak-password-storage")
 MARKERS = {
     "plaintext": "plain$",
@@ -42,6 +39,7 @@ def stored_hash(app, email):
         return db.session.scalar(select(User.password_hash).where(User.email == email))
 
 
+@pytest.mark.hash_cost  # the crack's budget is set against what a guess costs
 @every_cell(LESSON)
 def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     set_stage(LESSON.slug, stage)
@@ -57,6 +55,7 @@ def test_exploit_matches_catalogue(set_stage, target, stage, exploit):
     assert outcome.exchanges, "the evidence must show the HTTP exchange"
 
 
+@pytest.mark.hash_cost  # it checks the cost each stage stores
 @pytest.mark.parametrize("stage", [s.slug for s in LESSON.stages])
 def test_password_features_work_in_every_stage(app, set_stage, browser, stage):
     set_stage(LESSON.slug, stage)
@@ -176,6 +175,7 @@ def test_speeds_page_renders_a_chart_without_inline_styles(browser, monkeypatch)
     lab._speeds.clear()
 
 
+@pytest.mark.hash_cost  # the crack's budget is set against what a guess costs
 def test_measured_speeds_rank_the_schemes():
     rates = crack.measure_rates(seconds=0.05)
     assert list(rates) == ["plaintext", "sha256", "bcrypt", "argon2id"]
@@ -183,6 +183,7 @@ def test_measured_speeds_rank_the_schemes():
     assert rates["sha256"] > 1000 * rates["bcrypt"]
 
 
+@pytest.mark.hash_cost  # it checks the cost each stage stores
 def test_crack_speeds_names_both_slow_schemes_parameters(monkeypatch):
     from click.testing import CliRunner
 
@@ -229,6 +230,7 @@ def test_lookup_table_is_built_once_and_cached(crack_cache):
     assert crack.lookup_table(["other"]).path != first.path  # one table per wordlist
 
 
+@pytest.mark.hash_cost  # the crack's budget is set against what a guess costs
 def test_dictionary_attack_keeps_to_its_budget():
     from marketplace.lessons.weak_password_storage.stages import argon2id
 
@@ -255,6 +257,7 @@ def test_dump_must_have_the_expected_shape(tmp_path):
             crack.load_dump(bad)
 
 
+@pytest.mark.hash_cost  # the crack's budget is set against what a guess costs
 def test_dump_users_and_crack_commands(app, set_stage, tmp_path):
     set_stage(LESSON.slug, "sha256")
     dump = tmp_path / "dump.json"
