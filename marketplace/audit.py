@@ -12,7 +12,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +20,7 @@ from pathlib import Path
 from marketplace.exploits.browser import one_browser
 from marketplace.exploits.outcome import DEFENDED, EXPLOITED, Outcome
 from marketplace.exploits.runner import run_exploit
-from marketplace.exploits.target import LiveTarget
+from marketplace.exploits.target import EXPLOIT_DOMAIN, Account, LiveTarget
 from marketplace.lessons.base import Exploit, Lesson
 
 
@@ -56,6 +56,48 @@ class Cell:
         if self.expected is None:
             del row["expected"]
         return row
+
+
+class ScratchTarget(LiveTarget):
+    """The live server of a scratch app this process built (``audit``, ``fix check``).
+
+    Exploits attack it over HTTP like any server. Only the clean-up differs: the accounts
+    an exploit signed up are removed straight from the scratch database, as ``marketplace
+    lab clean`` does, instead of through the account deletion form, which checks the
+    password once more (a third of a second at the argon2id stage's real cost, for every
+    account of every cell). ``attack`` against a running lab still deletes through the form.
+    """
+
+    def __init__(self, base_url: str, app):
+        super().__init__(base_url)
+        self.app = app  # feature checks that plant rows use it too
+
+    def _delete(self, account: Account) -> bool:
+        with self.app.app_context():
+            removed, _listings = remove_exploit_accounts([account.email])
+        return removed == 1
+
+
+def remove_exploit_accounts(emails: Collection[str] | None = None) -> tuple[int, int]:
+    """Delete accounts at the exploits' e-mail domain (only ``emails`` among them, if
+    given), with their sessions and listings; (accounts, listings) removed. Needs an app
+    context."""
+    from sqlalchemy import delete, select
+
+    from marketplace.extensions import db
+    from marketplace.models import User, UserSession
+
+    query = select(User).where(User.email.endswith("@" + EXPLOIT_DOMAIN))
+    if emails is not None:
+        query = query.where(User.email.in_(list(emails)))
+    removed = listings = 0
+    for user in db.session.scalars(query).all():
+        listings += len(user.listings)
+        db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+        db.session.delete(user)
+        removed += 1
+    db.session.commit()
+    return removed, listings
 
 
 def expected_label(lesson: Lesson, exploit: Exploit, stage_slug: str) -> str:
@@ -183,7 +225,7 @@ def audit(
             expected = expected_label(lesson, exploit, stage.slug)
             started = time.perf_counter()
             reason = skip(exploit) if skip else None
-            target = LiveTarget(base_url)
+            target = ScratchTarget(base_url, app)
             if reason:
                 outcome = target.error(f"could not run: {reason}")
             else:

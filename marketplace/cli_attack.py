@@ -131,20 +131,10 @@ def audit_command(lessons: tuple[str, ...], as_json: bool) -> None:
 @with_appcontext
 def lab_clean() -> None:
     """Delete what interrupted exploits left: accounts at the exploits' e-mail domain."""
-    from sqlalchemy import delete, select
-
+    from .audit import remove_exploit_accounts
     from .exploits.target import EXPLOIT_DOMAIN
-    from .extensions import db
-    from .models import User, UserSession
 
-    users = db.session.scalars(select(User).where(User.email.endswith("@" + EXPLOIT_DOMAIN)))
-    removed = listings = 0
-    for user in users:
-        listings += len(user.listings)
-        db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-        db.session.delete(user)
-        removed += 1
-    db.session.commit()
+    removed, listings = remove_exploit_accounts()
     click.echo(
         f"Removed {removed} exploit account{'s' if removed != 1 else ''} "
         f"(@{EXPLOIT_DOMAIN}) and their {listings} listing{'s' if listings != 1 else ''}."

@@ -36,7 +36,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from marketplace.exploits.target import Exchange, LiveTarget
+from marketplace.exploits.target import Exchange
 from marketplace.features import features_of, run_feature
 from marketplace.lessons.base import Lesson
 from marketplace.lessons.workspace import RequirementsFile, WorkspaceError, load_stage_file
@@ -127,14 +127,6 @@ class Report:
     def text(self) -> str:
         body = "\n".join(line.text() for line in self.lines)
         return f"{body}\n{self.verdict.upper()}: {self.lesson} from {self.source}"
-
-
-class ScratchTarget(LiveTarget):
-    """The scratch app's live server, plus the app (feature checks that plant rows need it)."""
-
-    def __init__(self, base_url: str, app):
-        super().__init__(base_url)
-        self.app = app
 
 
 def seam_names(lesson: Lesson) -> list[str]:
@@ -269,7 +261,7 @@ def grade(
     ``only`` runs just the named checks (exploit names, ``"feature NAME"``): the tests use
     it to prove one wrong fix fails for its stated reason without running every check.
     """
-    from marketplace.audit import lab_app
+    from marketplace.audit import ScratchTarget, lab_app
     from marketplace.exploits.browser import one_browser
     from marketplace.exploits.runner import live_server
 

@@ -111,3 +111,28 @@ def test_lab_clean_removes_exploit_leftovers_only(app, browser):
 
 # Two full attacks in a row (nothing left behind, the second run undisturbed) are in
 # tests/lessons/test_attack_all.py, at all=vulnerable.
+
+
+def test_a_scratch_target_removes_its_accounts_without_a_password_check(app, monkeypatch):
+    """audit and fix check own their scratch app: an exploit's accounts go straight from
+    its database (no third hash per account), and nobody else's account goes with them."""
+    from marketplace import user as user_views
+    from marketplace.audit import ScratchTarget
+
+    with live_server(app) as url:
+        target = ScratchTarget(url, app)
+        account = target.account("scratch")
+        created = account.http.submit("/listings/create", {"title": "T", "description": "D"})
+        assert created.status in (302, 303)
+        users, listings = count(app, User), count(app, Listing)
+        checks = []
+        real_check = user_views.check_password  # what the deletion form calls
+        monkeypatch.setattr(
+            user_views, "check_password", lambda *a: checks.append(a) or real_check(*a)
+        )
+        assert target.clean_up() == []
+    assert checks == []
+    assert (count(app, User), count(app, Listing)) == (users - 1, listings - 1)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == account.email)) is None
+        assert db.session.scalar(select(User).where(User.email == "bob@example.com"))
