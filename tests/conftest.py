@@ -160,11 +160,14 @@ def hash_cost_mark(request):
         request.getfixturevalue("owasp_password_hashing")
 
 
+def _hash_cost() -> tuple:
+    """What the hashing stages cost now: the tests' cheap setting or ``hash_cost``'s."""
+    return (id(_hashing_stage("argon2id").HASHER), _hashing_stage("bcrypt").ROUNDS)
+
+
 def _cached_hash(password: str) -> str:
     """The demo users' hashes, computed once per scheme, cost and test run."""
-    scheme = active("weak-password-storage")
-    cost = (id(getattr(scheme, "HASHER", None)), getattr(scheme, "ROUNDS", None))
-    key = (scheme.__name__, cost, password)
+    key = (active("weak-password-storage").__name__, _hash_cost(), password)
     if key not in _DEMO_HASHES:
         _DEMO_HASHES[key] = hash_password(password)
     return _DEMO_HASHES[key]
@@ -249,13 +252,15 @@ _TEST_CONFIG = {
     "LAB_ENABLED": True,
     "STAGES": "",
 }
-_POSTGRES_TEMPLATE: list[str] = []
+_POSTGRES_TEMPLATES: dict[tuple, str] = {}
 
 
 def _postgres_template() -> str:
     """A database with the schema and the demo users, built once per test process: each
-    test's database is a copy (``CREATE DATABASE ... TEMPLATE``), dropped at exit."""
-    if not _POSTGRES_TEMPLATE:
+    test's database is a copy (``CREATE DATABASE ... TEMPLATE``), dropped at exit. One per
+    password cost (see ``hash_cost``): the demo users' hashes are made at the cost in force."""
+    cost = _hash_cost()
+    if cost not in _POSTGRES_TEMPLATES:
         url, drop = _postgres_database()
         app = create_app({**_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
@@ -264,8 +269,8 @@ def _postgres_template() -> str:
             db.session.remove()
             db.engine.dispose()  # a template must have no connections to be copied
         atexit.register(drop)
-        _POSTGRES_TEMPLATE.append(urlsplit(url).path.lstrip("/"))
-    return _POSTGRES_TEMPLATE[0]
+        _POSTGRES_TEMPLATES[cost] = urlsplit(url).path.lstrip("/")
+    return _POSTGRES_TEMPLATES[cost]
 
 
 def make_app(tmp_path, backend: str = "sqlite", **overrides):
