@@ -94,6 +94,18 @@ def load(url: str, seconds: float, connections: int, headers: dict | None = None
     return runner(url, seconds, connections, headers or {})
 
 
+def load_tool_warning() -> str | None:
+    """What to say when wrk is missing and the fallback was not asked for, else None."""
+    if use_wrk() or os.environ.get("BENCH_LOAD_TOOL") == "python":
+        return None
+    return (
+        "WARNING: wrk not found; figure 1 falls back to the Python load generator, which "
+        "competes with the server for CPU (absolute numbers lower, ratios distorted). "
+        "Install wrk (apt-get install -y wrk) for the issue's set-up, or set "
+        "BENCH_LOAD_TOOL=python to choose the fallback knowingly."
+    )
+
+
 def load_tool() -> str:
     if use_wrk():
         version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout  # noqa: S607

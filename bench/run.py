@@ -27,7 +27,7 @@ from . import (
     report,
 )
 from .data import drop_dataset, make_dataset
-from .load import load_tool
+from .load import load_tool, load_tool_warning
 from .servers import ROOT, log
 
 FIGURES = ("throughput", "tax", "scale", "cracking", "audit", "tests", "busy")
@@ -110,6 +110,9 @@ def main(quick: bool, out: Path, only: str) -> None:
     cfg = config(quick)
     info = {**report.machine(), "tool": load_tool()}
     log(f"Machine: {info['cpu']}, {info['cores']} cores; load tool: {info['tool']}")
+    warning = load_tool_warning()
+    if warning and chosen & {"throughput", "tax"}:
+        log(warning)
     workdir = Path(tempfile.mkdtemp(prefix="marketplace-bench-"))
     figures: dict = {}
     datasets: dict = {}

@@ -134,3 +134,16 @@ def test_test_time_report_judges_by_the_goal():
     fast = "\n".join(fig_tests.report(None, {**result, "test_seconds": 90.0}, []))
     assert "| 0.50 |" in fast and "): met" in fast
     assert "bench/test_time.md" in "\n".join(fig_tests.report(None, None, ["by hand"]))
+
+
+def test_a_missing_wrk_is_said_unless_the_fallback_was_chosen(monkeypatch):
+    from bench import load
+
+    monkeypatch.delenv("BENCH_LOAD_TOOL", raising=False)
+    monkeypatch.setattr(load.shutil, "which", lambda name: None)
+    assert "apt-get install -y wrk" in load.load_tool_warning()
+    monkeypatch.setenv("BENCH_LOAD_TOOL", "python")
+    assert load.load_tool_warning() is None
+    monkeypatch.delenv("BENCH_LOAD_TOOL")
+    monkeypatch.setattr(load.shutil, "which", lambda name: "/usr/bin/wrk")
+    assert load.load_tool_warning() is None
