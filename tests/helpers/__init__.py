@@ -32,6 +32,16 @@ def user_row(app, email: str) -> User | None:
         return user
 
 
+def exploit_accounts(app) -> list[str]:
+    """E-mails of the accounts at the exploits' domain: what an exploit left behind."""
+    from marketplace.exploits.target import EXPLOIT_DOMAIN
+
+    with app.app_context():
+        return list(
+            db.session.scalars(select(User.email).where(User.email.endswith("@" + EXPLOIT_DOMAIN)))
+        )
+
+
 def listing_ids(app, email: str) -> list[int]:
     with app.app_context():
         user = User.by_email(email)

@@ -17,16 +17,12 @@ tripped) may disturb the second.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from marketplace.audit import attack, expected_label
 from marketplace.exploits.runner import live_server
-from marketplace.exploits.target import EXPLOIT_DOMAIN
-from marketplace.extensions import db
 from marketplace.lessons import all_lessons, get_lesson, state
-from marketplace.models import User
 from tests.conftest import make_app
-from tests.helpers import demo_logins, public_index, teardown
+from tests.helpers import demo_logins, exploit_accounts, public_index, teardown
 
 # Every exploit, the timing and cracking ones among them.
 pytestmark = pytest.mark.hash_cost
@@ -76,12 +72,6 @@ def wrong_verdicts(cells, active: dict[str, str]) -> list[str]:
         if label != verdict or (names and names not in summary):
             wrong.append(f"{lesson.slug}/{exploit.name}: {label} ({summary})")
     return wrong
-
-
-def exploit_accounts(app) -> list[str]:
-    with app.app_context():
-        emails = db.session.scalars(select(User.email)).all()
-    return [e for e in emails if e.endswith("@" + EXPLOIT_DOMAIN)]
 
 
 @pytest.mark.slow

@@ -9,15 +9,11 @@ here: the two interactions between lessons, an unreachable target, and the clean
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from marketplace.exploits import FlaskTarget, LiveTarget
 from marketplace.exploits.runner import live_server, run_exploit
-from marketplace.exploits.target import EXPLOIT_DOMAIN
-from marketplace.extensions import db
 from marketplace.lessons import all_lessons, get_lesson
-from marketplace.models import User
-from tests.helpers import hash_cost_marks
+from tests.helpers import exploit_accounts, hash_cost_marks
 
 # Broken preconditions are made by a WSGI wrapper, above any database. One backend is enough.
 pytestmark = pytest.mark.one_backend
@@ -249,13 +245,6 @@ def test_timing_decides_by_measurement_not_by_the_stage_name(
     assert outcome.label == "exploited", outcome.summary
 
 
-def _exploit_accounts(app) -> list[str]:
-    with app.app_context():
-        return list(
-            db.session.scalars(select(User.email).where(User.email.endswith("@" + EXPLOIT_DOMAIN)))
-        )
-
-
 @pytest.mark.parametrize(
     ("lesson", "exploit"),
     [
@@ -271,4 +260,4 @@ def test_each_exploit_deletes_its_own_accounts(app, lesson, exploit):
         state.set_stage(lesson.slug, lesson.stages[0].slug)
     outcome = run_exploit(exploit, FlaskTarget(app))
     assert outcome.label == "exploited", outcome.summary
-    assert _exploit_accounts(app) == []
+    assert exploit_accounts(app) == []
