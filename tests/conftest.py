@@ -107,7 +107,6 @@ _DEMO_HASHES: dict[tuple, str] = {}
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 OWASP_MINIMUM_HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 CHEAP_BCRYPT_ROUNDS = 4  # bcrypt's minimum
-_REAL_COST: dict[str, object] = {}  # the stages' own settings, read before the patch
 # Databases built while OWASP hashing is on hold demo users hashed with it: their own
 # templates, so that a test never mixes the two costs (a timing test would see them).
 _OWASP_TEMPLATES: dict = {}
@@ -119,9 +118,11 @@ def _hashing_stage(name: str):
     return get_lesson("weak-password-storage").module(name)
 
 
+REAL_BCRYPT_ROUNDS = _hashing_stage("bcrypt").ROUNDS  # read before any test patches it
+
+
 @pytest.fixture(autouse=True, scope="session")
 def cheap_password_hashing():
-    _REAL_COST["bcrypt rounds"] = _hashing_stage("bcrypt").ROUNDS
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_hashing_stage("argon2id"), "HASHER", CHEAP_HASHER)
         patch.setattr(_hashing_stage("bcrypt"), "ROUNDS", CHEAP_BCRYPT_ROUNDS)
@@ -136,7 +137,7 @@ def owasp_password_hashing(monkeypatch):
     with the demo users and the dummy hash made at that cost too."""
     bcrypt_stage = _hashing_stage("bcrypt")
     monkeypatch.setattr(_hashing_stage("argon2id"), "HASHER", OWASP_MINIMUM_HASHER)
-    monkeypatch.setattr(bcrypt_stage, "ROUNDS", _REAL_COST["bcrypt rounds"])
+    monkeypatch.setattr(bcrypt_stage, "ROUNDS", REAL_BCRYPT_ROUNDS)
     monkeypatch.setattr(scratchdb, "_templates", _OWASP_TEMPLATES)
     password_storage._dummy_hash.cache_clear()
     yield
