@@ -79,7 +79,12 @@ def measure(cfg, workdir: Path) -> dict:
             }
             if times[0] > 60:  # a long audit (browser exploits): one run says enough
                 break
-        results[name] = {"seconds": times, "cells_seconds": cell_seconds, **summary}
+        results[name] = {
+            "seconds": times,
+            "cells_seconds": cell_seconds,
+            "http_seconds": [c["seconds"] for c in cells if c not in browser],
+            **summary,
+        }
         log(
             f"  {name:<16} {statistics.median(times):6.1f} s (runs "
             f"{', '.join(f'{t:.1f}' for t in times)}) cells {summary['cells']} "
@@ -97,11 +102,7 @@ def measure(cfg, workdir: Path) -> dict:
 def _http_exploit_seconds(results: dict) -> list[float]:
     """Each HTTP exploit's own time in the run with a browser (every exploit the catalogue
     does not mark ``needs_browser``)."""
-    times = [
-        seconds
-        for key, seconds in results["with browser"]["cells_seconds"].items()
-        if tuple(key.split("@", 1)[0].split("/", 1)) not in BROWSER_EXPLOITS
-    ]
+    times = results["with browser"]["http_seconds"]
     if times:
         log(
             f"  HTTP exploits: {len(times)} cells, median {statistics.median(times):.2f} s, "
