@@ -17,6 +17,7 @@ from . import create_app
 from .cli_attack import attack_command, audit_command, lab_clean
 from .cli_ctf import ctf_group
 from .cli_fix import fix_group
+from .cli_help import AppCommandGroup, WholeDescriptions
 from .config import ConfigError
 from .lab.progress_cli import progress_command
 
@@ -33,7 +34,7 @@ def app_factory():
 HIDDEN_COMMANDS = frozenset({"limiter"})
 
 
-class MarketplaceGroup(FlaskGroup):
+class MarketplaceGroup(WholeDescriptions, FlaskGroup):
     """Flask's group, plus the commands each lesson contributes (``Lesson.commands``)."""
 
     def __init__(self, **kwargs) -> None:
@@ -56,19 +57,6 @@ class MarketplaceGroup(FlaskGroup):
     def list_commands(self, ctx):
         self._lesson_commands()
         return [name for name in super().list_commands(ctx) if name not in HIDDEN_COMMANDS]
-
-    def format_commands(self, ctx, formatter) -> None:
-        """Each command with its whole one-line description (click would cut it at ~45 chars)."""
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is None or command.hidden:
-                continue
-            text = command.short_help or (command.help or "").strip().split("\n\n")[0]
-            rows.append((name, " ".join(text.split())))
-        if rows:
-            with formatter.section("Commands"):
-                formatter.write_dl(rows)
 
     def invoke(self, ctx):
         """A database that is missing, unmigrated or unreachable is a message, not a traceback."""
@@ -189,7 +177,7 @@ def seed_demo_command() -> None:
     click.echo(f"{seed_demo()} demo users created.")
 
 
-@main.group("lab")
+@main.group("lab", cls=AppCommandGroup)
 def lab_group() -> None:
     """List, set and reset the active stage of each lesson."""
 

@@ -8,12 +8,13 @@ from pathlib import Path
 import click
 
 from .challenges.ctf import CTF_KEY_VARIABLE, ctf_challenges, ctf_key, ctfd_csv
+from .cli_help import Group
 from .lessons import all_lessons
 
 FORMATS = {"ctfd": ctfd_csv}
 
 
-@click.group("ctf")
+@click.group("ctf", cls=Group)
 def ctf_group() -> None:
     """Workshops: export the challenges and their flags for a CTF platform."""
 

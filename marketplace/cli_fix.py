@@ -12,6 +12,7 @@ import sys
 
 import click
 
+from .cli_help import Group
 from .lessons import get_lesson, workspace
 from .lessons.registry import UnknownLesson
 
@@ -25,7 +26,7 @@ def _lesson(slug: str):
         raise click.ClickException(str(exc)) from None
 
 
-@click.group("fix")
+@click.group("fix", cls=Group)
 def fix_group() -> None:
     """Write a lesson's fix yourself; the exploits and feature checks grade it."""
 

@@ -203,3 +203,18 @@ def test_help_lists_the_projects_commands_with_whole_descriptions():
         command = main.get_command(None, name)
         first = " ".join((command.short_help or command.help).strip().split("\n\n")[0].split())
         assert f"{name} {first}" in text
+
+
+@pytest.mark.parametrize("group", ["lab", "fix", "ctf"])
+def test_each_groups_help_shows_whole_descriptions(group):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, [group, "--help"], terminal_width=80)
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.partition("Commands:")[2].split())
+    assert "..." not in text
+    commands = main.get_command(None, group).commands
+    assert commands
+    for name, command in commands.items():
+        first = " ".join((command.short_help or command.help).strip().split("\n\n")[0].split())
+        assert f"{name} {first}" in text
