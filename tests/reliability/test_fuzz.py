@@ -15,6 +15,7 @@ Every lesson is at its fixed stage: vulnerable stages fail loudly on purpose.
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from urllib.parse import quote, urlencode
@@ -46,6 +47,12 @@ FIELDS = [
     "q",
     "page",
     "next",
+    # Chapters 11-17's forms: shop greeting, remember me, export name, photo by URL.
+    "greeting",
+    "remember",
+    "filename",
+    "url",
+    "photo",
 ]
 QUERY_KEYS = ["q", "page", "per_page", "after", "before", "next", "stage", "x"]
 XML_DOCUMENTS = [
@@ -63,6 +70,20 @@ XML_DOCUMENTS = [
     + b"</listings>",
     b"",
 ]
+# Other uploads (a listing's photo, a backup to restore): valid, truncated and hostile files.
+UPLOADED_FILES = [
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00",
+    b"\x89PNG\r\n\x1a\n",
+    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00",
+    b'{"version": 1, "listings": [{"title": "Fuzz", "description": "backup"}]}',
+    b'{"version": 1, "listings": [{"title": 5}]}',
+    b'{"listings": ' + b"[" * 500 + b"]" * 500 + b"}",
+    b"\x80\x04\x95\x05\x00\x00\x00\x00\x00\x00\x00]\x94.",  # a pickle of []
+    b"!!python/object/apply:os.system ['true']",
+    b"listings:\n- title: Fuzz\n",
+]
+FILE_FIELDS = ["file", "photo"]
+FILE_NAMES = ["l.xml", "p.png", "p.jpg", "backup.json", "../../x.png", "a\x00b.png", ""]
 TRACEBACK = re.compile(rb"Traceback \(most recent call last\)|File \"[^\"]+\.py\", line \d+")
 PASSWORD = "Fuzz-tester-Passw0rd"
 
@@ -78,8 +99,12 @@ values = st.one_of(text, nasty, ints.map(str), st.binary(max_size=40).map(lambda
 
 def _snapshot() -> tuple:
     return (
-        db.session.execute(select(User.id, User.email, User.full_name, User.password_hash)).all(),
-        db.session.execute(select(Listing.id, Listing.title, Listing.description)).all(),
+        db.session.execute(
+            select(User.id, User.email, User.full_name, User.password_hash, User.greeting)
+        ).all(),
+        db.session.execute(
+            select(Listing.id, Listing.title, Listing.description, Listing.photo)
+        ).all(),
         db.session.execute(select(LessonStage.lesson, LessonStage.stage)).all(),
     )
 
@@ -157,8 +182,11 @@ class Fuzzer:
         if body == "form":
             kwargs["data"] = fields
         elif body == "xml":
-            document = draw(st.sampled_from(XML_DOCUMENTS) | st.binary(max_size=200))
-            kwargs["data"] = {**fields, "file": (__import__("io").BytesIO(document), "l.xml")}
+            document = draw(
+                st.sampled_from(XML_DOCUMENTS + UPLOADED_FILES) | st.binary(max_size=200)
+            )
+            upload = (io.BytesIO(document), draw(st.sampled_from(FILE_NAMES)))
+            kwargs["data"] = {**fields, draw(st.sampled_from(FILE_FIELDS)): upload}
             kwargs["content_type"] = "multipart/form-data"
         elif body == "raw":
             kwargs["data"] = draw(st.binary(max_size=300))
