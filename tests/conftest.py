@@ -47,6 +47,9 @@ def _postgres_database(template: str | None = None):
     with admin.connect() as conn:
         copy = f' TEMPLATE "{template}"' if template else ""
         conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    # Close it now: the drop is queued behind others (below), and a pooled connection held
+    # by each queued drop ran the server out of connections (100) with two test processes.
+    admin.dispose()
     parts = urlsplit(base)
     url = urlunsplit(parts._replace(path=f"/{name}"))
 
