@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from argon2 import PasswordHasher
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
 from marketplace import create_app, demo, password_storage, scratchdb
@@ -268,7 +269,9 @@ def _postgres_template() -> str:
         url, drop = _postgres_database()
         app = create_app({**_TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
         with app.app_context():
-            db.create_all()
+            # The migrations, as `marketplace db upgrade` makes a real database: PostgreSQL
+            # has what only they make (the pg_trgm indexes and their options).
+            upgrade()
             seed_demo_quickly()
             db.session.remove()
             db.engine.dispose()  # a template must have no connections to be copied

@@ -31,6 +31,7 @@ from marketplace.lessons.broken_authentication.stages.hardened import THROTTLE
 from marketplace.lessons.broken_authentication.throttle import LoginThrottle
 from marketplace.models import ThrottleCounter, count
 from tests.conftest import Browser, make_app
+from tests.helpers import empty_database
 
 # Parallel checkouts on one machine give each its own Redis database.
 REDIS_URL = os.environ.get("MARKETPLACE_TEST_REDIS_URL", "redis://127.0.0.1:6379/3")
@@ -377,7 +378,7 @@ def test_the_migration_creates_the_table(tmp_path, backend):
     app, drop = make_app(tmp_path, backend)
     try:
         with app.app_context():
-            db.drop_all()
+            empty_database()
             upgrade()
             assert "throttle_counters" in inspect(db.engine).get_table_names()
             assert throttling.Rule("migrated", 1).hit("x").hits == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from marketplace import models
 from marketplace.extensions import db
@@ -132,3 +132,12 @@ def hash_cost_marks(lesson_slug: str) -> list:
     import pytest
 
     return [pytest.mark.hash_cost] if lesson_slug in HASH_COST_LESSONS else []
+
+
+def empty_database() -> None:
+    """Inside an app context: no tables and no migration recorded, so that ``upgrade()``
+    runs every migration, whether the test's database was made by them (PostgreSQL) or
+    by ``create_all`` (SQLite)."""
+    db.drop_all()
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()

@@ -13,6 +13,7 @@ from marketplace.extensions import db
 from marketplace.models import Listing, User
 from marketplace.pagination import CursorError, decode_cursor, encode_cursor
 from marketplace.seeding import seed_listings
+from tests.helpers import empty_database
 
 DEMO_LISTINGS = 6
 
@@ -182,7 +183,7 @@ def test_migrations_create_the_pagination_and_search_indexes(tmp_path, backend):
     app, drop = make_app(tmp_path, backend)
     try:
         with app.app_context():
-            db.drop_all()
+            empty_database()
             upgrade()
             indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("listings")}
             assert "ix_listings_created_at_id" in indexes

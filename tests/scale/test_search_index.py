@@ -19,6 +19,7 @@ from marketplace.lessons.sql_injection import rawsql
 from marketplace.models import Listing, User
 from marketplace.seeding import seed_listings
 from tests.conftest import make_app
+from tests.helpers import empty_database
 
 WORDS = [
     "guitar", "Guitar", "GUITAR", "café", "Café", "CAFÉ", "cafe", "éclair", "ÉCLAIR",
@@ -144,7 +145,7 @@ def test_the_migrated_trigram_indexes_have_no_pending_list(tmp_path, backend):
     app, drop = make_app(tmp_path, backend)
     try:
         with app.app_context():
-            db.drop_all()
+            empty_database()
             upgrade()
             options = _trigram_index_options()
             assert len(options) == 2 and all("fastupdate=off" in o for o in options.values())
