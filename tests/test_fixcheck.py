@@ -1,5 +1,6 @@
 """The grader: wrong fixes fail for the reason they give; each lesson's last stage passes,
-its first stage fails; a file that does not load is an error, never a pass."""
+its first stage and every earlier stage that lets an exploit through fail; a file that does
+not load is an error, never a pass."""
 
 from __future__ import annotations
 
@@ -118,14 +119,43 @@ def test_last_stage_passes(lesson, stage):
     assert len([x for x in report.lines if x.kind == "exploit"]) == len(lesson.exploits)
 
 
-@pytest.mark.parametrize(("lesson", "stage"), _stage_cells(0))
-def test_first_stage_fails(lesson, stage):
-    exploits = {exploit.name for exploit in lesson.exploits}
-    report = grade(lesson, _stage_file(lesson, stage), bandit=False, only=exploits)
+def _earlier_stage_cells():
+    """Every stage before the last at which the catalogue says some exploit gets through,
+    with those exploits. (A course fix that a later stage only goes beyond, such as
+    sql-injection's ``parametrized``, defends every exploit and is rightly not here.)"""
+    cells = []
+    for lesson in all_lessons():
+        for stage in lesson.stages[:-1]:
+            through = [e for e in lesson.exploits if lesson.expected_exploited(e, stage.slug)]
+            if not through:
+                continue
+            browser = any(e.needs_browser for e in through)
+            cells.append(
+                pytest.param(
+                    lesson,
+                    stage,
+                    [e.name for e in through],
+                    marks=([pytest.mark.browser] if browser else []) + hash_cost_marks(lesson.slug),
+                    id=f"{lesson.slug}-{stage.slug}",
+                )
+            )
+    return cells
+
+
+@pytest.mark.parametrize(("lesson", "stage", "through"), _earlier_stage_cells())
+def test_an_earlier_stage_fails(lesson, stage, through):
+    """Issues 12, 14 and 15: ``fix check`` fails the first stage and every earlier stage
+    that still lets an exploit through, and names each such exploit among the failures."""
+    report = grade(lesson, _stage_file(lesson, stage), bandit=False, only=set(through))
     assert report.verdict == "fail", report.text()
-    # Every exploit the catalogue says gets through at the first stage is among the failures.
-    for exploit in lesson.exploits:
-        assert exploit.name in report.failed(), report.text()
+    assert report.exit_code == 1
+    for name in through:
+        assert name in report.failed(), report.text()
+
+
+def test_every_first_stage_is_among_the_earlier_stages():
+    firsts = {(p.values[0].slug, p.values[1].slug) for p in _earlier_stage_cells()}
+    assert {(lesson.slug, lesson.stages[0].slug) for lesson in all_lessons()} <= firsts
 
 
 def test_the_untouched_copy_names_union_dump_with_its_evidence():
