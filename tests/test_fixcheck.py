@@ -81,25 +81,25 @@ def test_wrong_fix_fails_for_its_reason(lesson, path, expected):
     assert failed.details or failed.exchanges, "a failure must come with its evidence"
 
 
-def _stage_cells(pick: int):
-    cells = []
-    for lesson in all_lessons():
-        stage = lesson.stages[pick]
-        browser = any(e.needs_browser for e in lesson.exploits) or any(
-            f.needs_browser for f in features_of(lesson)
-        )
-        cells.append(
-            pytest.param(
-                lesson,
-                stage,
-                marks=([pytest.mark.browser] if browser else []) + hash_cost_marks(lesson.slug),
-                id=f"{lesson.slug}-{stage.slug}",
-            )
-        )
-    return cells
+def _cell(lesson, stage, *values, browser: bool):
+    """One (lesson, stage, ...) case, marked for Chromium and the password cost it needs."""
+    marks = ([pytest.mark.browser] if browser else []) + hash_cost_marks(lesson.slug)
+    return pytest.param(lesson, stage, *values, marks=marks, id=f"{lesson.slug}-{stage.slug}")
 
 
-@pytest.mark.parametrize(("lesson", "stage"), _stage_cells(-1))
+def _last_stage_cells():
+    """Each lesson's last stage; a full grade, so Chromium if any exploit or feature needs it."""
+    return [
+        _cell(
+            lesson,
+            lesson.stages[-1],
+            browser=any(c.needs_browser for c in [*lesson.exploits, *features_of(lesson)]),
+        )
+        for lesson in all_lessons()
+    ]
+
+
+@pytest.mark.parametrize(("lesson", "stage"), _last_stage_cells())
 def test_last_stage_passes(lesson, stage):
     source = _stage_file(lesson, stage)
     if lesson.slug == "weak-password-storage":
@@ -129,16 +129,8 @@ def _earlier_stage_cells():
             through = [e for e in lesson.exploits if lesson.expected_exploited(e, stage.slug)]
             if not through:
                 continue
-            browser = any(e.needs_browser for e in through)
-            cells.append(
-                pytest.param(
-                    lesson,
-                    stage,
-                    [e.name for e in through],
-                    marks=([pytest.mark.browser] if browser else []) + hash_cost_marks(lesson.slug),
-                    id=f"{lesson.slug}-{stage.slug}",
-                )
-            )
+            names = [e.name for e in through]
+            cells.append(_cell(lesson, stage, names, browser=any(e.needs_browser for e in through)))
     return cells
 
 
