@@ -245,6 +245,27 @@ def test_timing_decides_by_measurement_not_by_the_stage_name(
     assert outcome.label == "exploited", outcome.summary
 
 
+@pytest.mark.hash_cost
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_no_difference_at_a_fast_hash_is_no_refusal(backend, set_stage, target, monkeypatch):
+    """Equal work with a check that measures slow, while the lab says the hash is fast.
+
+    What noise on a loaded machine did at plaintext (CI, 2026-11-27): logins timed slow
+    enough, no difference, and the verdict read ``defended``. It is ``error``.
+    """
+    from marketplace.lessons.broken_authentication.stages import hardened
+
+    set_stage("broken-authentication", "hardened")
+    monkeypatch.setattr(hardened, "throttled", lambda email, client: None)
+    monkeypatch.setattr(hardened, "record_attempt", lambda email, client, succeeded: None)
+    monkeypatch.setattr(
+        type(target), "lab_stages", lambda self: {"weak-password-storage": "plaintext"}
+    )
+    outcome = run_exploit(get_lesson("broken-authentication").exploit("timing-enumeration"), target)
+    assert outcome.label == "error", outcome.summary
+    assert "weak-password-storage is at plaintext" in outcome.summary
+
+
 @pytest.mark.parametrize(
     ("lesson", "exploit"),
     [
