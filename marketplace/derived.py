@@ -10,11 +10,14 @@
   created again never repeats a version a worker has cached.
 * ``listings_fts`` (SQLite): an FTS5 trigram index of titles and descriptions, used only to
   narrow a search before the search's own ``LIKE`` decides (lessons/sql_injection/rawsql.py).
-  PostgreSQL narrows with the ``pg_trgm`` indexes of migration 0002 instead.
+  PostgreSQL narrows with the ``pg_trgm`` indexes of migration 0002 instead, through
+  ``listing_candidates()`` (migration 0012): the ids of the listings whose title or
+  description may match a pattern, always found by a bitmap scan of those indexes.
 
 One definition for both ways a schema is made: ``db.create_all()`` (tests) runs
 :func:`install` after creating the tables, and the migrations 0005/0006 call the same
-statements. Changing a statement here needs a new migration for existing databases.
+statements (0012 for the PostgreSQL function). Changing a statement here needs a new
+migration for existing databases.
 """
 
 from __future__ import annotations
@@ -93,7 +96,17 @@ _SQLITE_SEARCH = [
     "INSERT INTO listings_fts(rowid, title, description) "
     "VALUES (new.id, new.title, new.description); END",
 ]
-
+# PostgreSQL: the function's own settings switch off sequential and plain index scans
+# while it runs (PostgreSQL restores them when it returns), so the candidates are always a
+# bitmap scan of the trigram indexes: the planner's estimate for ``ILIKE '%term%'`` knows
+# nothing of trigrams, and a generic or misjudged plan walked the whole table instead.
+_POSTGRES_CANDIDATES = [
+    "CREATE OR REPLACE FUNCTION listing_candidates(pattern text, most integer) "
+    "RETURNS SETOF integer LANGUAGE sql STABLE "
+    "SET enable_seqscan = off SET enable_indexscan = off AS $$ "
+    "SELECT id FROM listings WHERE title ILIKE pattern OR description ILIKE pattern "
+    "LIMIT most $$",
+]
 
 FTS_INSERT_TRIGGER = _SQLITE_SEARCH[2]
 
@@ -153,13 +166,20 @@ def drop_statements(dialect: str) -> list[str]:
         "DROP FUNCTION IF EXISTS listings_count_added()",
         "DROP FUNCTION IF EXISTS listings_count_removed()",
         "DROP FUNCTION IF EXISTS lesson_stages_bump()",
+        "DROP FUNCTION IF EXISTS listing_candidates(text, integer)",
         "DROP TABLE IF EXISTS counters",
     ]
 
 
+def candidate_statements(dialect: str) -> list[str]:
+    """PostgreSQL: the function that names a search term's candidates by the trigram indexes."""
+    return list(_POSTGRES_CANDIDATES) if dialect == "postgresql" else []
+
+
 def install(connection: Connection) -> None:
     dialect = connection.dialect.name
-    for statement in counter_statements(dialect) + search_statements(dialect):
+    statements = counter_statements(dialect) + search_statements(dialect)
+    for statement in statements + candidate_statements(dialect):
         connection.exec_driver_sql(statement)
 
 

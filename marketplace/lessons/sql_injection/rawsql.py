@@ -78,10 +78,24 @@ def like_pattern(q: str) -> str:
 #
 # The rule for short terms: a term of 1 or 2 characters has no trigram, so it is searched
 # by the ``LIKE`` alone, newest first, stopping at the page: fast for common letters, a
-# scan of the table for a rare pair. The same holds, on SQLite, for a term with more than
-# FTS_CANDIDATES_MAX candidates: newest first finds a page of a common term quickly.
+# scan of the table for a rare pair. The same holds for a term with more than
+# CANDIDATES_MAX candidates: newest first finds a page of a common term quickly.
+#
+# Both databases first ask their trigram index for the candidates' ids (at most
+# CANDIDATES_MAX + 1), then search those rows only. On PostgreSQL that takes a bitmap of
+# every row holding the term's trigrams, costly for a common term (60 ms for a word in
+# every title at a million listings), so a term found PROBE_HITS times among the newest
+# PROBE_ROWS listings is taken as common and walked newest first without asking; one
+# with too many candidates keeps the index's condition in the search and the planner
+# chooses, as before. Deciding in steps, instead of always letting the planner choose,
+# keeps the cost from flipping with its estimates: from one ANALYZE to the next it walked
+# the date index through the whole table for a term whose trigrams are all common but
+# whose text is rare (1.7 s at a million listings), or read and sorted every row of a
+# common word (20 ms; bench of 2026-11-27).
 
-FTS_CANDIDATES_MAX = 1000
+CANDIDATES_MAX = 1000
+PROBE_ROWS = 500
+PROBE_HITS = 20  # a page: newest first finds it within the probed rows
 _has_fts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -95,19 +109,55 @@ def _fts_available() -> bool:
     return _has_fts[engine]
 
 
-# The conditions, by the name the listings go by in the query ("l" or "listings").
-# PostgreSQL: ILIKE on the bare columns is what the pg_trgm GIN indexes of migration 0002
-# serve (no ESCAPE clause: the backslash is PostgreSQL's default escape already).
+# The condition, by the name the listings go by in the query ("l" or "listings"): the
+# candidates' ids as one parameter (JSON text on SQLite, an array on PostgreSQL), or on
+# PostgreSQL, for a term with too many candidates, the trigram indexes' own condition.
+_CANDIDATES = {
+    "sqlite": {
+        "l": "l.id IN (SELECT value FROM json_each(:narrow_ids))",
+        "listings": "listings.id IN (SELECT value FROM json_each(:narrow_ids))",
+    },
+    "postgresql": {
+        "l": "l.id = ANY(CAST(:narrow_ids AS integer[]))",
+        "listings": "listings.id = ANY(CAST(:narrow_ids AS integer[]))",
+    },
+}
 _TRIGRAM = {
     "l": "(l.title ILIKE :narrow_pattern OR l.description ILIKE :narrow_pattern)",
     "listings": "(listings.title ILIKE :narrow_pattern "
     "OR listings.description ILIKE :narrow_pattern)",
 }
-# SQLite: the candidates' ids, found by the FTS5 index, passed as one JSON parameter.
-_FTS = {
-    "l": "l.id IN (SELECT value FROM json_each(:narrow_ids))",
-    "listings": "listings.id IN (SELECT value FROM json_each(:narrow_ids))",
-}
+# PostgreSQL: ILIKE on the bare columns is what the pg_trgm GIN indexes of migration 0002
+# serve (no ESCAPE clause: the backslash is PostgreSQL's default escape already). The
+# candidates come from listing_candidates() (migration 0012), always a bitmap scan of
+# those indexes whatever the planner estimates; the probe walks the date index.
+_PG_CANDIDATES = text("SELECT listing_candidates(:pattern, :most)")
+_PG_COMMON = text(
+    "SELECT count(*) FROM (SELECT 1 FROM (SELECT title, description FROM listings "
+    "ORDER BY created_at DESC, id DESC LIMIT :rows) AS newest "
+    "WHERE title ILIKE :pattern OR description ILIKE :pattern LIMIT :hits) AS found"
+)
+_SQLITE_CANDIDATES = text(
+    "SELECT rowid FROM listings_fts WHERE listings_fts MATCH :phrase LIMIT :most"
+)
+
+
+def _common_among_newest(q: str) -> bool:
+    params = {"rows": PROBE_ROWS, "pattern": like_pattern(q), "hits": PROBE_HITS}
+    return db.session.execute(_PG_COMMON, params).scalar_one() >= PROBE_HITS
+
+
+def _postgres_candidates(q: str) -> list[int]:
+    params = {"pattern": like_pattern(q), "most": CANDIDATES_MAX + 1}
+    return list(db.session.execute(_PG_CANDIDATES, params).scalars())
+
+
+def _sqlite_candidates(q: str) -> list[int]:
+    # The trigram index folds case more widely than SQLite's LOWER(): a superset again.
+    found = db.session.execute(
+        _SQLITE_CANDIDATES, {"phrase": fts_phrase(q), "most": CANDIDATES_MAX + 1}
+    )
+    return list(found.scalars())
 
 
 def fts_phrase(q: str) -> str:
@@ -127,18 +177,15 @@ def narrowing(q: str, table: str = "l") -> tuple[str, dict]:
         return "", {}
     kind = dialect()
     if kind == "postgresql":
-        return _TRIGRAM[table], {"narrow_pattern": like_pattern(q)}
-    if kind != "sqlite" or not _fts_available():
+        if _common_among_newest(q):
+            return "", {}
+        ids = _postgres_candidates(q)
+        if len(ids) > CANDIDATES_MAX:
+            return _TRIGRAM[table], {"narrow_pattern": like_pattern(q)}
+    elif kind == "sqlite" and _fts_available():
+        ids = _sqlite_candidates(q)
+        if len(ids) > CANDIDATES_MAX:
+            return "", {}
+    else:
         return "", {}
-    # The trigram index folds case more widely than SQLite's LOWER(): a superset again.
-    ids = (
-        db.session.execute(
-            text("SELECT rowid FROM listings_fts WHERE listings_fts MATCH :phrase LIMIT :most"),
-            {"phrase": fts_phrase(q), "most": FTS_CANDIDATES_MAX + 1},
-        )
-        .scalars()
-        .all()
-    )
-    if len(ids) > FTS_CANDIDATES_MAX:
-        return "", {}
-    return _FTS[table], {"narrow_ids": json.dumps(ids)}
+    return _CANDIDATES[kind][table], {"narrow_ids": json.dumps(ids) if kind == "sqlite" else ids}
