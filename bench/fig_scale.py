@@ -20,7 +20,9 @@ from .servers import fetch, gunicorn, log
 GOAL = 1.3
 ORDER_NOTE = (
     "Samples alternate between the 1k and 1M servers (1k first in even rounds, 1M first in "
-    "odd ones), so a change of machine load moves both sides alike."
+    "odd ones), so a change of machine load moves both sides alike, and each round takes "
+    "one sample of every request, so a burst of load spreads over all rows. Each request "
+    "was first sent twice per gunicorn worker to each server, to warm every worker."
 )
 SEARCH = ("search, a rare word (one listing)", "search, no match")
 WORST_CASE = "search, the oldest lot id (prefix in every title)"
@@ -57,40 +59,38 @@ def measure(cfg, workdir: Path, small: Dataset, large: Dataset, backend: str = "
             plans[label] = (
                 server,
                 {
-                    "index, first page": ("/listings/", cfg.samples),
-                    "index, deep page (cursor)": (f"/listings/?after={deep}", cfg.samples),
-                    "API, first page (page mode, with total)": ("/api/v1/listings", cfg.samples),
-                    "API, deep page (cursor)": (f"/api/v1/listings?after={deep}", cfg.samples),
-                    "search, common word": ("/listings/?q=guitar", cfg.samples),
-                    "search, a rare word (one listing)": (
-                        f"/listings/?q={RARE_WORD}",
-                        cfg.search_samples,
-                    ),
+                    "index, first page": "/listings/",
+                    "index, deep page (cursor)": f"/listings/?after={deep}",
+                    "API, first page (page mode, with total)": "/api/v1/listings",
+                    "API, deep page (cursor)": f"/api/v1/listings?after={deep}",
+                    "search, common word": "/listings/?q=guitar",
+                    "search, a rare word (one listing)": f"/listings/?q={RARE_WORD}",
                     "search, the oldest lot id (prefix in every title)": (
-                        f"/listings/?q=lot-{data.run}-0",
-                        cfg.search_samples,
+                        f"/listings/?q=lot-{data.run}-0"
                     ),
-                    "search, no match": (
-                        "/listings/?q=no-such-thing-zz",
-                        cfg.search_samples,
-                    ),
+                    "search, no match": "/listings/?q=no-such-thing-zz",
                 },
             )
         for label, (server, urls) in plans.items():
-            for name, (path, _) in urls.items():
-                status, _, body = fetch(server.base + path)  # warm-up, and correctness
+            for name, path in urls.items():
+                # Warm-up (every worker, more or less: each has its own connection and
+                # caches), and correctness.
+                for _ in range(2 * cfg.workers):
+                    status, _, body = fetch(server.base + path)
                 hits = body.count(b"<h3>") if path.startswith("/listings/") else -1
                 if status != 200:
                     raise RuntimeError(f"{label} {path} answered {status}")
                 checks.setdefault(name, {})[label] = hits
         # Interleaved: each sample of a request at 1k is followed (or preceded, every other
-        # round) by the same request at 1M, so a change of machine load hits both sides.
-        for name, (_, samples) in plans["small"][1].items():
-            for round_ in range(samples):
+        # round) by the same request at 1M, so a change of machine load hits both sides;
+        # and each round takes one sample of every request, so a burst of load spreads
+        # over all the rows instead of falling on one.
+        for round_ in range(cfg.samples):
+            for name in plans["small"][1]:
                 order = ("small", "large") if round_ % 2 == 0 else ("large", "small")
                 for label in order:
                     server, urls = plans[label]
-                    path = urls[name][0]
+                    path = urls[name]
                     started = time.perf_counter()
                     status, _, _ = fetch(server.base + path)
                     elapsed = (time.perf_counter() - started) * 1000

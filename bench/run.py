@@ -61,7 +61,6 @@ class Config:
     seconds: float
     runs: int
     samples: int
-    search_samples: int
     audit_runs: int
     crack_runs: int
     crack_budget: float
@@ -79,7 +78,6 @@ def config(quick: bool) -> Config:
         seconds=1 if quick else 3,
         runs=3 if quick else 7,
         samples=10 if quick else 40,
-        search_samples=5 if quick else 15,
         audit_runs=1 if quick else 3,
         crack_runs=3 if quick else 7,
         crack_budget=0.5 if quick else 2.0,
