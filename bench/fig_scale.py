@@ -174,11 +174,13 @@ def report(cfg, result: dict | None, postgres: dict | None = None) -> list[str]:
     if not postgres:
         lines += ["PostgreSQL: not measured in this run (no server; see Reproduce).", ""]
     lines += [
-        "How it works: SQLite narrows the `LIKE` by an FTS5 trigram index, PostgreSQL by the "
-        "pg_trgm indexes; the `LIKE` still decides, so results are unchanged "
-        "(tests/scale/test_search_index.py, on both databases in CI). Terms of 1–2 "
-        "characters, and on SQLite terms with over 1,000 candidates, use the `LIKE` alone, "
-        "newest first (docs/SCALE.md).",
+        "How it works: the search first asks a trigram index for the term's candidates (at "
+        "most 1,000: SQLite's FTS5 table, PostgreSQL's pg_trgm indexes through "
+        "`listing_candidates()`), then its `LIKE` decides on those rows only, so results are "
+        "unchanged (tests/scale/test_search_index.py, on both databases in CI). Terms of 1–2 "
+        "characters, terms with more candidates, and on PostgreSQL terms found 20 times among "
+        "the newest 500 listings use the `LIKE` alone, newest first (PostgreSQL keeps the "
+        "index's condition for the planner when there are more candidates; docs/SCALE.md).",
         "",
         "## 3. Counting: the API's page mode with `total`",
         "",
