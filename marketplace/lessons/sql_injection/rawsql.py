@@ -83,7 +83,7 @@ def like_pattern(q: str) -> str:
 #
 # Both databases first ask their trigram index for the candidates' ids (at most
 # CANDIDATES_MAX + 1), then search those rows only. On PostgreSQL that takes a bitmap of
-# every row holding the term's trigrams, costly for a common term (60 ms for a word in
+# every row holding the term's trigrams, costly for a common term (57 ms for a word in
 # every title at a million listings), so a term found PROBE_HITS times among the newest
 # PROBE_ROWS listings is taken as common and walked newest first without asking; one
 # with too many candidates keeps the index's condition in the search and the planner
