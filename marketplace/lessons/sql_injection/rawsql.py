@@ -81,17 +81,19 @@ def like_pattern(q: str) -> str:
 # scan of the table for a rare pair. The same holds for a term with more than
 # CANDIDATES_MAX candidates: newest first finds a page of a common term quickly.
 #
-# Both databases first ask their trigram index for the candidates' ids (at most
-# CANDIDATES_MAX + 1), then search those rows only. On PostgreSQL that takes a bitmap of
-# every row holding the term's trigrams, costly for a common term (57 ms for a word in
-# every title at a million listings), so a term found PROBE_HITS times among the newest
-# PROBE_ROWS listings is taken as common and walked newest first without asking; one
-# with too many candidates keeps the index's condition in the search and the planner
-# chooses, as before. Deciding in steps, instead of always letting the planner choose,
-# keeps the cost from flipping with its estimates: from one ANALYZE to the next it walked
+# Any other term is first looked up in a trigram index for its candidates' ids (at most
+# CANDIDATES_MAX + 1), and the search then looks at those rows only. On PostgreSQL that
+# takes a bitmap of every row holding the term's trigrams, costly for a common term (57 ms
+# for a word in every title at a million listings), so there a term found PROBE_HITS
+# times among the newest PROBE_ROWS listings is taken as common and walked newest first
+# without asking (on SQLite the probe, 1-2 ms, would cost more than FTS5 reading a
+# thousand ids, 1 ms). PostgreSQL's candidates come from a function that is always a
+# bitmap scan of the trigram indexes; until 2026-11-27 the index's condition went into
+# the search and the planner chose, and its choice flipped with its estimates: it walked
 # the date index through the whole table for a term whose trigrams are all common but
 # whose text is rare (1.7 s at a million listings), or read and sorted every row of a
-# common word (20 ms; bench of 2026-11-27).
+# common word (20 ms). Over CANDIDATES_MAX candidates SQLite walks newest first;
+# PostgreSQL keeps the index's condition and lets the planner choose.
 
 CANDIDATES_MAX = 1000
 PROBE_ROWS = 500
@@ -132,6 +134,7 @@ _TRIGRAM = {
 # candidates come from listing_candidates() (migration 0012), always a bitmap scan of
 # those indexes whatever the planner estimates; the probe walks the date index.
 _PG_CANDIDATES = text("SELECT listing_candidates(:pattern, :most)")
+# The probe: ILIKE, the same match as the candidates' (a superset of the search's own).
 _PG_COMMON = text(
     "SELECT count(*) FROM (SELECT 1 FROM (SELECT title, description FROM listings "
     "ORDER BY created_at DESC, id DESC LIMIT :rows) AS newest "
