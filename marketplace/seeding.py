@@ -130,6 +130,14 @@ def seed_listings(
                     progress(size)
         conn.execute(text("ANALYZE"))
         conn.commit()
+    if db.engine.dialect.name == "sqlite":
+        # The load changed the schema (the FTS trigger dropped and made again, ANALYZE's
+        # statistics). Afterwards, in this process, the first INSERT into listings on a
+        # pooled connection sometimes failed with "no such table: listings" (SQLite
+        # 3.40.1; tests/scale/test_derived.py, about one run in three); not reproduced
+        # with sqlite3 alone, cause not found. Connections opened after the load, once
+        # they have read the schema, do not fail. The CLI's process ends after a load.
+        db.engine.dispose()
     return {
         "listings": count,
         "users": len(user_ids),
