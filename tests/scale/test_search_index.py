@@ -182,3 +182,37 @@ def test_the_migrated_trigram_indexes_have_no_pending_list(tmp_path, backend):
             db.engine.dispose()
     finally:
         drop()
+
+
+@pytest.mark.parametrize("backend", ["postgres"])
+def test_the_candidates_function_is_planned_as_a_bitmap_scan_whatever_the_estimate(
+    tmp_path, backend
+):
+    """Migration 0012: listing_candidates() carries its own planner settings (sequential and
+    plain index scans off), which PostgreSQL applies only while it runs; the downgrade
+    removes it. Without them the planner walked the whole table for a rare term whose
+    trigrams are all common (1.7 s at a million listings)."""
+    from flask_migrate import downgrade, upgrade
+
+    def settings():
+        return (
+            db.session.execute(
+                text("SELECT proconfig FROM pg_proc WHERE proname = 'listing_candidates'")
+            )
+            .scalars()
+            .all()
+        )
+
+    app, drop = make_app(tmp_path, backend)
+    try:
+        with app.app_context():
+            empty_database()
+            upgrade()
+            assert settings() == [["enable_seqscan=off", "enable_indexscan=off"]]
+            db.session.commit()
+            downgrade(revision="0011_trigram_no_pending_list")
+            assert settings() == []
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        drop()
