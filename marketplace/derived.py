@@ -107,6 +107,7 @@ _POSTGRES_CANDIDATES = [
     "SELECT id FROM listings WHERE title ILIKE pattern OR description ILIKE pattern "
     "LIMIT most $$",
 ]
+DROP_CANDIDATES = "DROP FUNCTION IF EXISTS listing_candidates(text, integer)"
 
 FTS_INSERT_TRIGGER = _SQLITE_SEARCH[2]
 
@@ -166,7 +167,7 @@ def drop_statements(dialect: str) -> list[str]:
         "DROP FUNCTION IF EXISTS listings_count_added()",
         "DROP FUNCTION IF EXISTS listings_count_removed()",
         "DROP FUNCTION IF EXISTS lesson_stages_bump()",
-        "DROP FUNCTION IF EXISTS listing_candidates(text, integer)",
+        DROP_CANDIDATES,
         "DROP TABLE IF EXISTS counters",
     ]
 

@@ -33,4 +33,4 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP FUNCTION IF EXISTS listing_candidates(text, integer)")
+        op.execute(derived.DROP_CANDIDATES)
