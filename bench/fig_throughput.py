@@ -24,7 +24,23 @@ LABELS = {
     "index": "`GET /listings/`",
     "api": "`GET /api/v1/listings?after=<cursor>` (cursor mode)",
     "welcome": "`GET /user/welcome`, logged in",
+    "floor": "`GET /`: a redirect, every hook and no view work (the floor)",
+    "prod_floor": "`GET /`, production mode (no lab)",
+    "prod_index": "`GET /listings/`, production mode (no lab)",
 }
+# Not goals: what bounds them. The marketplace's own ``GET /`` answers a redirect after
+# every before/after-request hook and renders nothing, so no page of the app can serve
+# more requests per second than it; production mode (no lab) shows what the lab's hooks
+# add to every request (the stage look-up reads the stage version, detectors run).
+FLOOR_ROWS = ("floor", "prod_floor", "prod_index")
+
+
+def _production_env(data: Dataset) -> dict:
+    return {
+        **app_env(data.path),
+        "MARKETPLACE_ENV": "production",
+        "MARKETPLACE_SECRET_KEY": secrets.token_hex(32),  # production wants 32 bytes
+    }
 
 
 def _alternate(cfg, urls: dict, headers: dict) -> dict[str, Series]:
@@ -47,7 +63,11 @@ def measure(cfg, workdir: Path, data: Dataset) -> dict:
         gunicorn(
             "app-100k", "marketplace.wsgi:app", workdir, cfg.workers, app_env(data.path)
         ) as app,
-    ):
+        gunicorn(
+            "app-100k-production", "marketplace.wsgi:app", workdir, cfg.workers,
+            _production_env(data),
+        ) as production,
+    ):  # fmt: skip
         _, _, body = fetch(app.base + "/api/v1/listings")
         cursor = json.loads(body)["next"]
         cookie = session_cookie(
@@ -58,9 +78,12 @@ def measure(cfg, workdir: Path, data: Dataset) -> dict:
             "index": app.base + "/listings/",
             "api": app.base + f"/api/v1/listings?after={cursor}",
             "welcome": app.base + "/user/welcome",
+            "floor": app.base + "/",
+            "prod_floor": production.base + "/",
+            "prod_index": production.base + "/listings/",
         }
         results = _alternate(cfg, urls, {"welcome": {"Cookie": cookie}})
-        server_errors = app.error_lines()
+        server_errors = app.error_lines() + production.error_lines()
     base = results["hello"].median
     for name, s in results.items():
         log(f"  {name:<8} {s.median:>9,.0f} req/s (runs {s.spread}) ratio {s.median / base:.3f}")
@@ -100,6 +123,8 @@ def report(cfg, result: dict | None, tax: dict | None) -> list[str]:
         "|---|---:|---|---:|---:|---:|",
     ]
     for name, label in LABELS.items():
+        if name not in s:  # a result written before the floor rows were measured
+            continue
         goal = f"≥ {GOALS[name]}" if name in GOALS else ""
         lines.append(
             f"| {label} | {s[name].median:,.0f} | {s[name].spread} | "
@@ -112,6 +137,7 @@ def report(cfg, result: dict | None, tax: dict | None) -> list[str]:
         "baseline.",
         "",
     ]
+    lines += _floor_report(s)
     if tax:
         t = tax["series"]
         verdict = (
@@ -127,3 +153,31 @@ def report(cfg, result: dict | None, tax: dict | None) -> list[str]:
             "",
         ]
     return lines
+
+
+def _floor_report(s: dict) -> list[str]:
+    """What the floor rows say about goal 1 (nothing when they were not measured)."""
+    if not all(name in s for name in FLOOR_ROWS):
+        return []
+    base = s["hello"].median
+    floor, prod_floor = s["floor"].median / base, s["prod_floor"].median / base
+    beyond = [f"{LABELS[name]} (≥ {goal})" for name, goal in GOALS.items() if floor < goal]
+    bound = (
+        f"below the goal{'s' if len(beyond) > 1 else ''} of {'; '.join(beyond)}: no view, "
+        f"however fast, reaches {'it' if len(beyond) == 1 else 'them'} while every request "
+        "pays for the hooks"
+        if beyond
+        else "above every goal of this figure: the views, not the hooks, stand between "
+        "the pages and the goals"
+    )
+    return [
+        f"The floor: the marketplace's own `GET /` passes every before- and after-request "
+        f"hook (the Host and loopback checks, the lesson stages' look-up, the session and "
+        f"the logged-in user, the security headers, the lab's challenge detectors) and "
+        f"answers a redirect without touching a listing or a template. No page of the app "
+        f"can serve more requests per second than it. In lab mode it serves {floor:.3f} of "
+        f"the hello world, {bound}. In production mode (no lab: no stage look-up, no "
+        f"detectors) the floor is {prod_floor:.3f} and `/listings/` "
+        f"{s['prod_index'].median / base:.3f} of the hello world.",
+        "",
+    ]
