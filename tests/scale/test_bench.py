@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -147,3 +148,99 @@ def test_a_missing_wrk_is_said_unless_the_fallback_was_chosen(monkeypatch):
     monkeypatch.delenv("BENCH_LOAD_TOOL")
     monkeypatch.setattr(load.shutil, "which", lambda name: "/usr/bin/wrk")
     assert load.load_tool_warning() is None
+
+
+def test_hashing_counts_the_hashes_of_each_exploit_run(tmp_path, monkeypatch):
+    """bench/hashing.py: every Argon2id or bcrypt hash during a run is its own."""
+    import argon2._password_hasher as argon2_hasher
+    import bcrypt
+    from argon2 import PasswordHasher
+
+    from bench import hashing
+    from marketplace import audit
+
+    for module, name in (
+        (argon2_hasher, "hash_secret"),
+        (argon2_hasher, "verify_secret"),
+        (bcrypt, "hashpw"),
+        (bcrypt, "checkpw"),
+        (audit, "run_exploit"),
+    ):
+        monkeypatch.setattr(module, name, getattr(module, name))  # restored after the test
+    log = tmp_path / "hashing.jsonl"
+    hashing.install(str(log))
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+    class Hashes:
+        name = "hashes-three-times"
+
+        @staticmethod
+        def run(target):
+            stored = cheap.hash("one")
+            cheap.verify(stored, "one")
+            bcrypt.checkpw(b"two", bcrypt.hashpw(b"two", bcrypt.gensalt(4)))
+            return target.defended("hashed")
+
+    class Hashes0:
+        name = "hashes-none"
+
+        @staticmethod
+        def run(target):
+            return target.defended("nothing")
+
+    from marketplace.exploits.target import LiveTarget
+
+    for exploit in (Hashes, Hashes0):
+        audit.run_exploit(exploit, LiveTarget("http://127.0.0.1:9/"))
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    assert [(r["exploit"], r["hashes"]) for r in records] == [
+        ("hashes-three-times", 4),
+        ("hashes-none", 0),
+    ]
+    assert records[0]["hash_seconds"] > 0 and records[0]["seconds"] >= records[0]["hash_seconds"]
+    assert records[1]["hash_seconds"] == 0
+
+
+def _cell(exploit: str, stage: str, seconds: float, lesson: str = "sql-injection") -> dict:
+    return {"lesson": lesson, "exploit": exploit, "stage": stage, "seconds": seconds}
+
+
+def test_audit_figure_splits_each_http_exploit_into_hashing_and_the_rest(tmp_path):
+    from bench import fig_audit
+
+    cells = [_cell("union-dump", "concat", 1.5), _cell("union-dump", "orm", 0.4)]
+    log = tmp_path / "h.jsonl"
+    log.write_text(
+        "\n".join(
+            json.dumps({"exploit": "union-dump", "seconds": s, "hashes": h, "hash_seconds": t})
+            for s, h, t in ((1.5, 4, 1.3), (0.4, 1, 0.3))
+        )
+    )
+    split = fig_audit._hashing(cells, [], [], log)
+    assert [(c["cell"], c["hashes"]) for c in split] == [
+        ("sql-injection/union-dump@concat", 4),
+        ("sql-injection/union-dump@orm", 1),
+    ]
+    text = "\n".join(fig_audit._hashing_report(split))
+    assert "5 hashes, 0.32 s each" in text
+    assert "median 0.15 s, slowest 0.20 s; 0 of 2 took 1 s or more" in text
+    assert "Of the 1 that took 1 s or more, 1 spent at least half" in text
+    assert "| sql-injection/union-dump@concat | 1.50 | 4 | 1.30 | 0.20 |" in text
+    # Records that do not line up with the runs are not reported at all.
+    assert fig_audit._hashing(list(reversed(cells))[:1] + cells, [], [], log) == []
+
+
+def test_throughput_figure_says_which_goals_the_floor_is_below():
+    from bench import fig_throughput
+
+    rates = {"hello": 5000, "index": 800, "api": 700, "welcome": 650, "prod_index": 900}
+    series = {name: bench.Series([rate]) for name, rate in rates.items()}
+    series["prod_floor"] = bench.Series([3500])
+    series["floor"] = bench.Series([2100])  # 0.42: under 0.5, over 0.4
+    text = "\n".join(fig_throughput._floor_report(series))
+    assert "In lab mode it serves 0.420 of the hello world, below the goals of" in text
+    assert "`GET /listings/` (≥ 0.5)" in text and "logged in (≥ 0.4)" not in text
+    series["floor"] = bench.Series([2600])
+    assert "above every goal" in "\n".join(fig_throughput._floor_report(series))
+    del series["floor"]
+    assert fig_throughput._floor_report(series) == []
