@@ -3,7 +3,9 @@
 Runs the suite as ``make test`` does (``pytest -n auto``), with the PostgreSQL variables
 removed so only the SQLite copies are collected, as on a fresh laptop. Reports the test
 time pytest prints, the wall time and the CPU seconds of the whole process tree; the ratio
-is test time to the goal (180 s on this 2-core machine).
+is test time to the goal (180 s on this 2-core machine). ``--durations=0`` gives every
+test's setup, call and teardown seconds: their sum is the work the workers shared, shown
+by test file, the files with the most first.
 """
 
 from __future__ import annotations
@@ -14,11 +16,23 @@ import resource
 import subprocess
 import sys
 import time
+from collections import Counter
 
 from .servers import ROOT, log
 
 GOAL_SECONDS = 180.0
 _SUMMARY = re.compile(r"^=*\s*(\d+ passed.*?) in ([0-9.]+)s", re.MULTILINE)
+_DURATION = re.compile(r"^([0-9.]+)s (?:setup|call|teardown)\s+([^:\s]+)::", re.MULTILINE)
+TOP_FILES = 10
+
+
+def worker_seconds(output: str) -> dict[str, float]:
+    """Seconds per test file, summed over its tests' phases (pytest's ``--durations=0``;
+    phases under 5 ms are not listed, and not counted)."""
+    seconds: Counter = Counter()
+    for value, path in _DURATION.findall(output):
+        seconds[path] += float(value)
+    return dict(seconds)
 
 
 def measure(cfg) -> dict:
@@ -27,7 +41,8 @@ def measure(cfg) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     out = subprocess.run(  # noqa: S603 - our own test suite
-        [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-n", "auto", "-q", "-p", "no:cacheprovider"]
+        + ["--durations=0"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -46,6 +61,8 @@ def measure(cfg) -> dict:
         "wall": wall,
         "cpu": cpu,
         "exit": out.returncode,
+        "workers": os.cpu_count() or 1,  # what ``-n auto`` starts
+        "by_file": worker_seconds(out.stdout),
         "postgres_line": next(
             (line for line in out.stdout.splitlines() if "PostgreSQL copies" in line), ""
         ),
@@ -76,4 +93,25 @@ def report(cfg, result: dict | None, fallback: list[str]) -> list[str]:
         f"PostgreSQL: “{result['postgres_line']}”.",
         "",
     ]
-    return lines
+    return lines + _work_report(result)
+
+
+def _work_report(result: dict) -> list[str]:
+    """Where the test time goes: the work per test file, and how busy the workers were."""
+    by_file = result.get("by_file") or {}
+    if not by_file:
+        return []
+    total, workers = sum(by_file.values()), result["workers"]
+    busy = total / (workers * result["test_seconds"])
+    lines = [
+        f"The work: {total:.0f} s of setup, call and teardown over all tests "
+        f"(`--durations=0`), shared by {workers} workers: {total / workers:.0f} s each, "
+        f"{busy:.0%} of the test time. The goal asks for at most {GOAL_SECONDS * workers:.0f} "
+        f"s of work on {workers} fully busy workers. The {TOP_FILES} test files with the most:",
+        "",
+        "| test file | s | share |",
+        "|---|---:|---:|",
+    ]
+    for path, seconds in sorted(by_file.items(), key=lambda item: -item[1])[:TOP_FILES]:
+        lines.append(f"| `{path}` | {seconds:.1f} | {seconds / total:.0%} |")
+    return [*lines, ""]

@@ -244,3 +244,19 @@ def test_throughput_figure_says_which_goals_the_floor_is_below():
     assert "above every goal" in "\n".join(fig_throughput._floor_report(series))
     del series["floor"]
     assert fig_throughput._floor_report(series) == []
+
+
+def test_test_figure_sums_the_work_per_file():
+    from bench import fig_tests
+
+    output = """
+3.50s call     tests/test_a.py::test_one[x]
+0.50s setup    tests/test_a.py::test_one[x]
+1.00s call     tests/lessons/test_b.py::TestB::test_two
+(12 durations < 0.005s hidden.  Use -vv to show these durations.)
+"""
+    by_file = fig_tests.worker_seconds(output)
+    assert by_file == {"tests/test_a.py": 4.0, "tests/lessons/test_b.py": 1.0}
+    text = "\n".join(fig_tests._work_report({"by_file": by_file, "workers": 2, "test_seconds": 5}))
+    assert "5 s of setup, call and teardown" in text and "2 s each, 50% of the test time" in text
+    assert text.index("`tests/test_a.py` | 4.0 | 80%") < text.index("`tests/lessons/test_b.py`")
