@@ -133,10 +133,11 @@ def seed_listings(
     if db.engine.dialect.name == "sqlite":
         # The load changed the schema (the FTS trigger dropped and made again, ANALYZE's
         # statistics). Afterwards, in this process, the first INSERT into listings on a
-        # pooled connection sometimes failed with "no such table: listings" (SQLite
-        # 3.40.1; tests/scale/test_derived.py, about one run in three); not reproduced
-        # with sqlite3 alone, cause not found. Connections opened after the load, once
-        # they have read the schema, do not fail. The CLI's process ends after a load.
+        # pooled connection often failed with "no such table: listings" (SQLite 3.40.1;
+        # tests/scale/test_derived.py, 13 runs in 17 without this). A statement prepared
+        # on that connection before the load is what fails: the same INSERT prepared
+        # afresh there succeeds. Not reproduced with sqlite3 alone; cause not found.
+        # Connections opened after the load do not fail. The CLI's process ends after it.
         db.engine.dispose()
     return {
         "listings": count,
