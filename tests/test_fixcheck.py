@@ -43,7 +43,7 @@ def _wrong_fixes():
         lesson = lesson_of(path.parent.name)
         expected = caught_by(path)
         marks = [pytest.mark.browser] if needs_browser(lesson, expected) else []
-        marks += hash_cost_marks(lesson.slug)
+        marks += hash_cost_marks(lesson.slug, [expected.removeprefix("feature ")])
         cells.append(
             pytest.param(lesson, path, expected, marks=marks, id=f"{lesson.slug}-{path.stem}")
         )
