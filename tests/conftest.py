@@ -149,6 +149,15 @@ def owasp_password_hashing(monkeypatch):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def url_builders_compiled_once():
+    """Each app's URL builders are compiled code; equal rules share it (see the module)."""
+    from tests.helpers.url_builders import compiled_once
+
+    with compiled_once() as cache:
+        yield cache
+
+
+@pytest.fixture(autouse=True, scope="session")
 def one_chromium_per_test_process():
     """Browser tests share one Chromium per test process, a fresh context each (launching
     one costs most of a second); the first test that needs it launches it."""
