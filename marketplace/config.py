@@ -105,7 +105,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "ALLOWED_HOSTS": allowed_hosts(env.get("MARKETPLACE_ALLOWED_HOSTS", "")),
         "SECRET_KEY": secret or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("MARKETPLACE_DATABASE_URL"), instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},  # a server database's: see create_app
         # Set only for a throwaway SQLite database (tests, audit's and fix check's scratch
         # copies): commits skip the flush to disk. Never from the environment.
         "SCRATCH_DATABASE": False,

@@ -319,3 +319,12 @@ def test_only_a_scratch_sqlite_database_skips_the_disk_flush(tmp_path, scratch, 
         assert db.session.execute(text("PRAGMA synchronous")).scalar() == synchronous
         db.engine.dispose()
     assert from_environment(str(tmp_path), {})["SCRATCH_DATABASE"] is False
+
+
+def test_only_a_server_database_pings_its_pooled_connections(tmp_path):
+    """PostgreSQL's pooled connections are pinged at checkout (a restart kills them); a
+    SQLite file's are not: the ping would be one more statement on every request."""
+    sqlite = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/a.sqlite"})
+    postgres = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql://nobody@127.0.0.1:1/none"})
+    assert "pool_pre_ping" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert postgres.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
