@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -62,6 +63,21 @@ def ratelimit_url(raw: str) -> str:
     return raw
 
 
+RATELIMIT_PREFIX_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def ratelimit_prefix(raw: str) -> str:
+    """``MARKETPLACE_RATELIMIT_PREFIX``: this lab's own namespace in a shared Redis, so that
+    its ``lab reset`` clears its counters and nobody else's ("" for the default)."""
+    raw = raw.strip()
+    if raw and not RATELIMIT_PREFIX_PATTERN.fullmatch(raw):
+        raise ConfigError(
+            f"MARKETPLACE_RATELIMIT_PREFIX={raw!r}: use 1 to 40 letters, digits, '-' or '_' "
+            "(e.g. workshop-2), or leave it unset."
+        )
+    return raw
+
+
 def fetch_allow_list(raw: str) -> list[str]:
     """``MARKETPLACE_PHOTO_FETCH_ALLOW``: exact ``host:port`` pairs a photo may be fetched from
     although they are not public addresses (a lab and test setting, empty by default)."""
@@ -111,6 +127,7 @@ def from_environment(instance_path: str, environ: dict[str, str] | None = None) 
         "SCRATCH_DATABASE": False,
         "STAGES": env.get("MARKETPLACE_STAGES", ""),
         "RATELIMIT_STORAGE_URI": ratelimit_url(env.get("MARKETPLACE_RATELIMIT_URL", "")),
+        "RATELIMIT_KEY_PREFIX": ratelimit_prefix(env.get("MARKETPLACE_RATELIMIT_PREFIX", "")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -104,13 +104,21 @@ def test_other_variables(tmp_path):
             "MARKETPLACE_DATABASE_URL": "postgres://db/shop",
             "MARKETPLACE_LAB_ALLOW_REMOTE": "1",
             "MARKETPLACE_RATELIMIT_URL": "redis://127.0.0.1:6379",
+            "MARKETPLACE_RATELIMIT_PREFIX": "workshop-2",
             "MARKETPLACE_STAGES": VULNERABLE,
         },
     )
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/shop"
     assert settings["LAB_ALLOW_REMOTE"] is True
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379"
+    assert settings["RATELIMIT_KEY_PREFIX"] == "workshop-2"
     assert settings["STAGES"] == VULNERABLE
+
+
+@pytest.mark.parametrize("raw", ["has space", "a:b", "*", "x" * 41])
+def test_a_ratelimit_prefix_that_could_match_other_keys_is_refused(tmp_path, raw):
+    with pytest.raises(ConfigError, match="MARKETPLACE_RATELIMIT_PREFIX=.*use 1 to 40 letters"):
+        from_environment(str(tmp_path), {"MARKETPLACE_RATELIMIT_PREFIX": raw})
 
 
 # --- MARKETPLACE_STAGES -------------------------------------------------------------------
