@@ -81,9 +81,10 @@ def test_wrong_fix_fails_for_its_reason(lesson, path, expected):
     assert failed.details or failed.exchanges, "a failure must come with its evidence"
 
 
-def _cell(lesson, stage, *values, browser: bool):
-    """One (lesson, stage, ...) case, marked for Chromium and the password cost it needs."""
-    marks = ([pytest.mark.browser] if browser else []) + hash_cost_marks(lesson.slug)
+def _cell(lesson, stage, *values, browser: bool, checks: list[str] | None = None):
+    """One (lesson, stage, ...) case, marked for Chromium and the password cost it needs
+    (that of the lesson's every check, or of ``checks`` when only those run)."""
+    marks = ([pytest.mark.browser] if browser else []) + hash_cost_marks(lesson.slug, checks)
     return pytest.param(lesson, stage, *values, marks=marks, id=f"{lesson.slug}-{stage.slug}")
 
 
@@ -130,7 +131,8 @@ def _earlier_stage_cells():
             if not through:
                 continue
             names = [e.name for e in through]
-            cells.append(_cell(lesson, stage, names, browser=any(e.needs_browser for e in through)))
+            browser = any(e.needs_browser for e in through)
+            cells.append(_cell(lesson, stage, names, browser=browser, checks=names))
     return cells
 
 
